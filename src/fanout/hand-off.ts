@@ -1,0 +1,55 @@
+/**
+ * Hands an accepted event to its tenant's Durable Object; when that cannot be reached, to the
+ * EVENTS queue, whose consumer appends it later. Several providers never retry, so refusing an
+ * authentic event because the log is briefly unreachable would lose it.
+ */
+import { z } from "zod";
+import { Problem } from "../problem";
+import { PendingEnvelopeSchema } from "../schema/envelope";
+import type { AppendInput, AppendResult } from "./log-store";
+
+/** Queue messages must stay under 128 KB; larger events wait in KV and the message carries the key. */
+const MAX_INLINE_BYTES = 100 * 1024;
+/** A spooled event outlives the queue's longest retry horizon. */
+const SPOOL_TTL_SECONDS = 14 * 24 * 3600;
+
+export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
+
+export const AppendInputSchema = z.object({ envelope: PendingEnvelopeSchema, dedupe_key: z.string().min(1).max(512) });
+
+export const EventsMessageSchema = z.discriminatedUnion("kind", [
+	z.object({ kind: z.literal("append"), input: AppendInputSchema }),
+	z.object({ kind: z.literal("append_ref"), tenant: z.string(), key: z.string() }),
+]);
+export type EventsMessage = z.infer<typeof EventsMessageSchema>;
+
+export type HandOffOutcome = AppendResult & { via: "log" | "queue" };
+
+/** Appends to the tenant's log, or queues the event durably. Throws a 503 Problem when neither works. */
+export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutcome> {
+	try {
+		const result = await env.TENANT.getByName(input.envelope.tenant).append(input);
+		return { ...result, via: "log" };
+	} catch (err) {
+		console.error(
+			JSON.stringify({ msg: "append failed, queueing", tenant: input.envelope.tenant, error: String(err) }),
+		);
+	}
+	try {
+		await env.EVENTS.send(await toMessage(env, input), { contentType: "json" });
+		return { id: input.envelope.id, sequence: null, duplicate: false, via: "queue" };
+	} catch (err) {
+		console.error(JSON.stringify({ msg: "queueing failed", tenant: input.envelope.tenant, error: String(err) }));
+		throw new Problem(503, "unavailable", "Temporarily unable to accept events", {}, { "retry-after": "30" });
+	}
+}
+
+async function toMessage(env: Env, input: AppendInput): Promise<EventsMessage> {
+	const json = JSON.stringify(input);
+	if (new TextEncoder().encode(json).byteLength <= MAX_INLINE_BYTES) {
+		return { kind: "append", input };
+	}
+	const key = spoolKey(input.envelope.tenant, input.envelope.id);
+	await env.CONFIG.put(key, json, { expirationTtl: SPOOL_TTL_SECONDS });
+	return { kind: "append_ref", tenant: input.envelope.tenant, key };
+}

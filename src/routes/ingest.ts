@@ -1,0 +1,117 @@
+/**
+ * The front door: `POST|PUT /in/{tenant}/{source}`. Reads the exact bytes once, proves them
+ * authentic, normalizes them and hands the event to the tenant's Durable Object (or, when that
+ * cannot be reached, to the EVENTS queue). A 200 means hookfan durably holds the event.
+ */
+import { Hono } from "hono";
+import { readSource } from "../config";
+import { handOff } from "../fanout/hand-off";
+import { eventId } from "../ids";
+import { parseBody } from "../normalize/body";
+import { Problem } from "../problem";
+import { type BodyFormat, providerOf } from "../providers";
+import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
+import { sha256Hex, utf8 } from "../verify/crypto";
+import { verifyRequest } from "../verify/index";
+
+/** Largest body accepted, in bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const CONTENT_TYPES: Record<BodyFormat, RegExp> = {
+	json: /^application\/(?:[\w.+-]+\+)?json$/,
+	form: /^application\/x-www-form-urlencoded$/,
+};
+
+/** Reads at most `limit` bytes; more than that is a 413, whatever Content-Length claimed. */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+	if (!body) return new Uint8Array();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	const reader = body.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			throw tooLarge();
+		}
+		chunks.push(value);
+	}
+	const out = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		out.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return out;
+}
+
+const tooLarge = () => new Problem(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+// One answer for an unknown tenant and an unknown source, so neither can be probed.
+const unknownSource = () => new Problem(404, "unknown_source", "No such source");
+
+function checkContentType(header: string | undefined, format: BodyFormat): void {
+	// A sender that names no type gets the provider's format: some webhook tools send none.
+	if (header === undefined || header.trim() === "") return;
+	const mediaType = header.split(";")[0]?.trim().toLowerCase() ?? "";
+	if (!CONTENT_TYPES[format].test(mediaType)) {
+		throw new Problem(415, "unsupported_media_type", "Unsupported content type", {
+			detail: `This source expects ${format === "json" ? "application/json" : "application/x-www-form-urlencoded"}.`,
+		});
+	}
+}
+
+export const ingest = new Hono<{ Bindings: Env }>();
+
+ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
+	const { tenant, source: sourceId } = c.req.param();
+	if (!SlugSchema.safeParse(tenant).success || !SlugSchema.safeParse(sourceId).success) throw unknownSource();
+
+	const declared = Number(c.req.header("content-length") ?? "0");
+	if (declared > MAX_BODY_BYTES) throw tooLarge();
+
+	const source = await readSource(c.env.CONFIG, tenant, sourceId);
+	if (!source) throw unknownSource();
+	const provider = providerOf(source);
+	checkContentType(c.req.header("content-type"), provider.format);
+
+	const rawBody = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
+	const parsed = parseBody(rawBody, provider.format);
+	if (!parsed.ok) throw new Problem(400, "malformed_body", "The body could not be parsed", { detail: parsed.detail });
+
+	const now = Date.now();
+	const proof = await verifyRequest(
+		{ headers: c.req.raw.headers, url: new URL(c.req.url), rawBody, body: parsed.body, now },
+		source,
+	);
+	if (!proof.ok) {
+		console.warn(JSON.stringify({ msg: "ingest rejected", tenant, source: sourceId, reason: proof.reason }));
+		// Say nothing about which check failed.
+		throw new Problem(401, "unauthorized", "Unauthorized");
+	}
+
+	const result = provider.normalize({ body: parsed.body, headers: c.req.raw.headers });
+	if (!result.ok) {
+		throw new Problem(400, "invalid_payload", "The payload does not fit the provider's schema", {
+			issues: result.issues,
+		});
+	}
+	const { dedupe_key, ...event } = result.event;
+	const envelope: PendingEnvelope = {
+		id: eventId(now),
+		tenant,
+		source: sourceId,
+		provider: source.provider,
+		...event,
+		received_at: new Date(now).toISOString(),
+	};
+	const dedupeKey = dedupe_key ?? `sha256:${await sha256Hex(utf8(JSON.stringify(event.raw)))}`;
+	const outcome = await handOff(c.env, { envelope, dedupe_key: dedupeKey });
+	console.log(JSON.stringify({ msg: "ingest accepted", tenant, source: sourceId, type: envelope.type, ...outcome }));
+	return c.json({ id: outcome.id, duplicate: outcome.duplicate }, 200);
+});
+
+ingest.all("/:tenant/:source", () => {
+	throw new Problem(405, "method_not_allowed", "Method not allowed", {}, { allow: "POST, PUT" });
+});

@@ -1,0 +1,134 @@
+/**
+ * The normalized event envelope: what every subscriber receives, whatever the provider.
+ * These schemas are exported for subscribers (`import { EnvelopeSchema } from "hookfan/schema"`).
+ */
+import { z } from "zod";
+
+/** Which way a message or call went, seen from the tenant. */
+export const DirectionSchema = z.enum(["inbound", "outbound"]);
+
+export const AttachmentSchema = z.object({
+	url: z.string(),
+	content_type: z.string().nullable(),
+});
+
+export const MessageDataSchema = z.object({
+	id: z.string().nullable(),
+	direction: DirectionSchema.nullable(),
+	text: z.string().nullable(),
+	from: z.string().nullable(),
+	to: z.string().nullable(),
+	channel: z.string().nullable(),
+	attachments: z.array(AttachmentSchema),
+	status: z.string().nullable(),
+	error: z.object({ code: z.string().nullable(), message: z.string().nullable() }).nullable(),
+	conversation_id: z.string().nullable(),
+	contact_id: z.string().nullable(),
+});
+export type MessageData = z.infer<typeof MessageDataSchema>;
+
+export const CallDataSchema = z.object({
+	id: z.string().nullable(),
+	status: z.string().nullable(),
+	direction: DirectionSchema.nullable(),
+	from: z.string().nullable(),
+	to: z.string().nullable(),
+	hangup_reason: z.string().nullable(),
+});
+export type CallData = z.infer<typeof CallDataSchema>;
+
+export const ConversationDataSchema = z.object({
+	id: z.string().nullable(),
+	status: z.string().nullable(),
+	inbox: z.string().nullable(),
+	assignee: z.string().nullable(),
+	contact_id: z.string().nullable(),
+});
+export type ConversationData = z.infer<typeof ConversationDataSchema>;
+
+export const ContactDataSchema = z.object({
+	id: z.string().nullable(),
+	name: z.string().nullable(),
+	phone: z.string().nullable(),
+	urn: z.string().nullable(),
+});
+export type ContactData = z.infer<typeof ContactDataSchema>;
+
+/** Canonical types, `<resource>.<verb>`, and the `data` shape each one carries. */
+export const CANONICAL_TYPES = {
+	"message.received": "message",
+	"message.sent": "message",
+	"message.failed": "message",
+	"message.status_changed": "message",
+	"message.updated": "message",
+	"conversation.created": "conversation",
+	"conversation.updated": "conversation",
+	"conversation.status_changed": "conversation",
+	"contact.created": "contact",
+	"contact.updated": "contact",
+	"contact.unsubscribed": "contact",
+	"call.created": "call",
+	"call.ringing": "call",
+	"call.answered": "call",
+	"call.updated": "call",
+	"call.hangup": "call",
+} as const;
+export type CanonicalType = keyof typeof CANONICAL_TYPES;
+export type Resource = (typeof CANONICAL_TYPES)[CanonicalType];
+
+export const DATA_SCHEMAS = {
+	message: MessageDataSchema,
+	call: CallDataSchema,
+	conversation: ConversationDataSchema,
+	contact: ContactDataSchema,
+} as const;
+
+/** `data` of a type the table does not know: empty, with the whole payload in `raw`. */
+export const EmptyDataSchema = z.object({}).strict();
+
+export const EventDataSchema = z.union([
+	MessageDataSchema,
+	CallDataSchema,
+	ConversationDataSchema,
+	ContactDataSchema,
+	EmptyDataSchema,
+]);
+export type EventData = z.infer<typeof EventDataSchema>;
+
+export const PROVIDER_IDS = [
+	"rapidpro",
+	"cloudcontactai",
+	"telerivet",
+	"voxsig",
+	"voipbin",
+	"standardwebhooks",
+] as const;
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+export type ProviderId = z.infer<typeof ProviderIdSchema>;
+
+/** Tenant and source ids: lowercase slugs, also used in URLs and storage keys. */
+export const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a slug: [a-z0-9][a-z0-9-]{0,62}");
+
+/** The envelope before the tenant's Durable Object gives it a sequence number. */
+export const PendingEnvelopeSchema = z.object({
+	id: z.string().regex(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/),
+	type: z.string().min(1),
+	tenant: SlugSchema,
+	source: SlugSchema,
+	provider: ProviderIdSchema,
+	provider_type: z.string(),
+	occurred_at: z.string().nullable(),
+	received_at: z.string(),
+	data: z.record(z.string(), z.unknown()),
+	raw: z.unknown(),
+});
+export type PendingEnvelope = z.infer<typeof PendingEnvelopeSchema>;
+
+/** The envelope as delivered: `sequence` is strictly increasing and gap-free per tenant. */
+export const EnvelopeSchema = PendingEnvelopeSchema.extend({ sequence: z.number().int().positive() });
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** The data resource a type carries, or null for a provider-specific passthrough type. */
+export function resourceOf(type: string): Resource | null {
+	return Object.hasOwn(CANONICAL_TYPES, type) ? CANONICAL_TYPES[type as CanonicalType] : null;
+}
