@@ -6,6 +6,7 @@ export default defineConfig({
 	plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
 	test: {
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+		globalSetup: ["./test/global-setup.ts"],
 		exclude: ["test/e2e/**"],
 		testTimeout: 20_000,
 		silent: "passed-only",

@@ -3,6 +3,7 @@
  * the tenant's Durable Object (TenantLog) or, when it is unreachable, wait in the EVENTS queue.
  */
 import { Hono } from "hono";
+import { consumeDeliveries } from "./fanout/deliveries-consumer";
 import { consumeEvents } from "./fanout/events-consumer";
 import { notFound, onError } from "./problem";
 import { ingest } from "./routes/ingest";
@@ -21,6 +22,7 @@ export default {
 	fetch: app.fetch,
 	async queue(batch, env) {
 		if (batch.queue.startsWith("hookfan-events")) return consumeEvents(batch, env);
+		if (batch.queue.startsWith("hookfan-deliveries")) return consumeDeliveries(batch, env);
 		throw new Error(`no consumer for queue ${batch.queue}`);
 	},
 } satisfies ExportedHandler<Env>;

@@ -4,8 +4,10 @@
  */
 import { z } from "zod";
 import type { Normalizer } from "./normalize/types";
+import { normalizeStandardWebhooks } from "./normalize/standardwebhooks";
 import { normalizeVoipbin } from "./normalize/voipbin";
 import type { ProviderId } from "./schema/envelope";
+import { StandardWebhooksSourceSchema, verifyStandardWebhooks } from "./verify/standardwebhooks";
 import type { Verifier } from "./verify/types";
 import { VoipbinSourceSchema, verifyVoipbin } from "./verify/voipbin";
 
@@ -27,6 +29,12 @@ function spec<S extends z.ZodType>(s: ProviderSpec<S>): ProviderSpec<S> {
 
 export const PROVIDERS = {
 	voipbin: spec({ source: VoipbinSourceSchema, format: "json", verify: verifyVoipbin, normalize: normalizeVoipbin }),
+	standardwebhooks: spec({
+		source: StandardWebhooksSourceSchema,
+		format: "json",
+		verify: verifyStandardWebhooks,
+		normalize: normalizeStandardWebhooks,
+	}),
 } satisfies Partial<Record<ProviderId, ProviderSpec>>;
 
 type Registered = keyof typeof PROVIDERS;

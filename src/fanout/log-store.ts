@@ -41,6 +41,43 @@ const MIGRATIONS: string[] = [
 	   PRIMARY KEY (source, key)
 	 ) WITHOUT ROWID;
 	 CREATE INDEX dedupe_by_expiry ON dedupe (expires_at);`,
+	`CREATE TABLE subscriptions (
+	   id TEXT PRIMARY KEY,
+	   config TEXT NOT NULL,
+	   status TEXT NOT NULL,
+	   ordering TEXT NOT NULL,
+	   start_seq INTEGER NOT NULL,
+	   updated_at INTEGER NOT NULL
+	 );
+	 CREATE TABLE deliveries (
+	   sub_id TEXT NOT NULL,
+	   seq INTEGER NOT NULL,
+	   state TEXT NOT NULL,
+	   attempts INTEGER NOT NULL DEFAULT 0,
+	   next_at INTEGER NOT NULL,
+	   last_status INTEGER,
+	   last_error TEXT,
+	   updated_at INTEGER NOT NULL,
+	   PRIMARY KEY (sub_id, seq)
+	 ) WITHOUT ROWID;
+	 CREATE INDEX deliveries_open ON deliveries (sub_id, seq) WHERE state IN ('pending', 'in_flight', 'queued');
+	 CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state IN ('pending', 'in_flight', 'queued');
+	 CREATE INDEX deliveries_by_seq ON deliveries (seq);
+	 CREATE TABLE attempts (
+	   id INTEGER PRIMARY KEY,
+	   sub_id TEXT NOT NULL,
+	   seq INTEGER NOT NULL,
+	   event_id TEXT NOT NULL,
+	   attempt INTEGER NOT NULL,
+	   at INTEGER NOT NULL,
+	   status INTEGER,
+	   error TEXT,
+	   latency_ms INTEGER NOT NULL,
+	   next_at INTEGER
+	 );
+	 CREATE INDEX attempts_by_sub ON attempts (sub_id, id);
+	 CREATE INDEX attempts_by_seq ON attempts (seq);
+	 CREATE INDEX attempts_by_time ON attempts (at);`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */
@@ -56,12 +93,12 @@ export function migrate(storage: DurableObjectStorage): void {
 	});
 }
 
-function metaNumber(sql: SqlStorage, key: string): number {
+export function metaNumber(sql: SqlStorage, key: string): number {
 	const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
 	return row ? Number(row.value) : 0;
 }
 
-function setMeta(sql: SqlStorage, key: string, value: string | number): void {
+export function setMeta(sql: SqlStorage, key: string, value: string | number): void {
 	sql.exec(
 		"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		key,
@@ -76,48 +113,66 @@ export function headSequence(sql: SqlStorage): number {
 
 /**
  * Appends an event unless its dedupe key was seen: assigns the next sequence and stores the
- * envelope. Runs in one synchronous transaction, so sequences are gap-free and in commit order.
+ * envelope. The caller runs it inside one synchronous transaction with the fan-out rows, so
+ * sequences are gap-free, in commit order, and never exist without their deliveries.
  */
 export function appendEvent(
-	storage: DurableObjectStorage,
+	sql: SqlStorage,
 	input: AppendInput,
 	now: number,
 ): { result: AppendResult; envelope: Envelope | null } {
-	const sql = storage.sql;
-	return storage.transactionSync(() => {
-		const { envelope: pending, dedupe_key } = input;
-		const seen = sql
-			.exec<{ event_id: string }>(
-				"SELECT event_id FROM dedupe WHERE source = ? AND key = ? AND expires_at > ?",
-				pending.source,
-				dedupe_key,
-				now,
-			)
-			.toArray()[0];
-		if (seen) return { result: { id: seen.event_id, sequence: null, duplicate: true }, envelope: null };
-		// The same envelope arriving twice (a queue redelivery racing the direct append) is a duplicate too.
-		const same = sql.exec<{ seq: number }>("SELECT seq FROM events WHERE id = ?", pending.id).toArray()[0];
-		if (same) return { result: { id: pending.id, sequence: same.seq, duplicate: true }, envelope: null };
-
-		const sequence = headSequence(sql) + 1;
-		const envelope: Envelope = { ...pending, sequence };
-		sql.exec(
-			"INSERT INTO events (seq, id, source, type, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?)",
-			sequence,
-			envelope.id,
-			envelope.source,
-			envelope.type,
-			Date.parse(envelope.received_at),
-			JSON.stringify(envelope),
-		);
-		sql.exec(
-			"INSERT OR REPLACE INTO dedupe (source, key, event_id, expires_at) VALUES (?, ?, ?, ?)",
+	const { envelope: pending, dedupe_key } = input;
+	const seen = sql
+		.exec<{ event_id: string }>(
+			"SELECT event_id FROM dedupe WHERE source = ? AND key = ? AND expires_at > ?",
 			pending.source,
 			dedupe_key,
-			envelope.id,
-			now + DEDUPE_WINDOW_MS,
-		);
-		setMeta(sql, "head_seq", sequence);
-		return { result: { id: envelope.id, sequence, duplicate: false }, envelope };
-	});
+			now,
+		)
+		.toArray()[0];
+	if (seen) return { result: { id: seen.event_id, sequence: null, duplicate: true }, envelope: null };
+	// The same envelope arriving twice (a queue redelivery racing the direct append) is a duplicate too.
+	const same = sql.exec<{ seq: number }>("SELECT seq FROM events WHERE id = ?", pending.id).toArray()[0];
+	if (same) return { result: { id: pending.id, sequence: same.seq, duplicate: true }, envelope: null };
+
+	const sequence = headSequence(sql) + 1;
+	const envelope: Envelope = { ...pending, sequence };
+	sql.exec(
+		"INSERT INTO events (seq, id, source, type, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?)",
+		sequence,
+		envelope.id,
+		envelope.source,
+		envelope.type,
+		Date.parse(envelope.received_at),
+		JSON.stringify(envelope),
+	);
+	sql.exec(
+		"INSERT OR REPLACE INTO dedupe (source, key, event_id, expires_at) VALUES (?, ?, ?, ?)",
+		pending.source,
+		dedupe_key,
+		envelope.id,
+		now + DEDUPE_WINDOW_MS,
+	);
+	setMeta(sql, "head_seq", sequence);
+	return { result: { id: envelope.id, sequence, duplicate: false }, envelope };
+}
+
+/** One stored event's id and exact envelope JSON (the bytes that are signed and sent). */
+export function eventText(sql: SqlStorage, seq: number): { id: string; envelope: string } | null {
+	return (
+		sql.exec<{ id: string; envelope: string }>("SELECT id, envelope FROM events WHERE seq = ?", seq).toArray()[0] ??
+		null
+	);
+}
+
+/**
+ * Drops events received before `cutoff` with their deliveries and attempts, and expired dedupe keys.
+ * The head sequence lives in meta, so numbering continues after everything is pruned.
+ */
+export function prune(sql: SqlStorage, cutoff: number, now: number): void {
+	sql.exec("DELETE FROM events WHERE received_at < ?", cutoff);
+	const oldest = sql.exec<{ s: number | null }>("SELECT MIN(seq) AS s FROM events").one().s ?? headSequence(sql) + 1;
+	sql.exec("DELETE FROM deliveries WHERE seq < ?", oldest);
+	sql.exec("DELETE FROM attempts WHERE seq < ? OR at < ?", oldest, cutoff);
+	sql.exec("DELETE FROM dedupe WHERE expires_at <= ?", now);
 }

@@ -1,23 +1,317 @@
 /**
- * One Durable Object per tenant: its ordered event log. Ingest calls `append` and answers 200 only
- * after the event is committed here. Storage lives in ./log-store; this class stays thin.
+ * One Durable Object per tenant: its ordered event log and the delivery of that log. Ingest calls
+ * `append`, and answers 200 only after the event is committed here. Delivery runs from `alarm()`
+ * (one alarm, set to the earliest due work): ordered subscriptions in lanes here, one attempt in
+ * flight each; unordered ones through the DELIVERIES queue, whose consumer reports back via
+ * `claim`/`report`. Storage lives in ./log-store and ./delivery-store; this class stays thin.
  */
 import { DurableObject } from "cloudflare:workers";
+import { activeSecrets, type Subscription, SubscriptionSchema } from "../schema/subscription";
+import { type AttemptOutcome, attemptDelivery, DEFAULT_TIMEOUT_MS } from "./deliver";
+import * as store from "./delivery-store";
+import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
-import { type AppendResult, appendEvent, migrate } from "./log-store";
+import * as queries from "./log-queries";
+import { type AppendResult, appendEvent, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
+import { settle } from "./settle";
+
+/** A Durable Object holds about six outbound connections; more lanes would only queue inside fetch. */
+const MAX_CONCURRENT_ATTEMPTS = 6;
+/** One alarm run delivers for at most this long, then hands over to the next run. */
+const ALARM_BUDGET_MS = 25_000;
+/** Extra time past the fetch timeout before an in-flight attempt counts as lost. */
+const LEASE_MARGIN_MS = 30_000;
+/** How long a queued unordered job may wait for a consumer before it counts as lost and is re-sent. */
+const QUEUE_LEASE_MS = 15 * 60_000;
+const PRUNE_EVERY_MS = 3600_000;
+const DAY_MS = 86_400_000;
+
+/** What the DELIVERIES consumer needs for one attempt. */
+export interface ClaimedDelivery {
+	url: string;
+	secrets: string[];
+	event_id: string;
+	body: string;
+	timeout_ms: number;
+}
 
 export class TenantLog extends DurableObject<Env> {
+	#subs: Map<string, Subscription> | null = null;
+
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		// SQL is synchronous, but blockConcurrencyWhile makes the guarantee explicit: no RPC runs
-		// against a half-migrated schema.
+		// SQL is synchronous; blockConcurrencyWhile makes explicit that no call sees a half-migrated schema.
 		void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage));
 	}
 
-	/** Dedupes, sequences and stores one event. Idempotent by (source, dedupe key) and by event id. */
+	get #sql(): SqlStorage {
+		return this.ctx.storage.sql;
+	}
+
+	get #timeoutMs(): number {
+		const seconds = Number(this.env.DELIVERY_TIMEOUT_SECONDS);
+		return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+	}
+
+	#subscriptions(): Map<string, Subscription> {
+		this.#subs ??= new Map(store.readSubscriptions(this.#sql).map((s) => [s.id, s]));
+		return this.#subs;
+	}
+
+	/** Dedupes, sequences and stores one event, and opens its deliveries. Idempotent. */
 	async append(input: unknown): Promise<AppendResult> {
-		// RPC input is a trust boundary: re-parse it.
-		const parsed = AppendInputSchema.parse(input);
-		return appendEvent(this.ctx.storage, parsed, Date.now()).result;
+		const parsed = AppendInputSchema.parse(input); // RPC input is a trust boundary
+		const now = Date.now();
+		const result = this.ctx.storage.transactionSync(() => {
+			const { result, envelope } = appendEvent(this.#sql, parsed, now);
+			if (envelope) {
+				const targets = [...this.#subscriptions().values()]
+					.filter((s) => s.status !== "disabled" && subscriptionMatches(s, envelope))
+					.map((s) => s.id);
+				store.fanOut(this.#sql, envelope.sequence, targets, now);
+			}
+			return result;
+		});
+		if (!result.duplicate) await this.#wake(now);
+		return result;
+	}
+
+	/** Creates or replaces the copy of a subscription that delivery reads. */
+	async putSubscription(input: unknown): Promise<{ created: boolean }> {
+		const sub = SubscriptionSchema.parse(input);
+		const previous = this.#subscriptions().get(sub.id);
+		const result = store.upsertSubscription(this.#sql, sub, Date.now());
+		this.#subs = null;
+		// Resuming from a pause retries the held head event with a fresh schedule.
+		if (previous && previous.status !== "active" && sub.status === "active")
+			store.restartOpen(this.#sql, sub.id, Date.now());
+		await this.#wake(Date.now());
+		return result;
+	}
+
+	async deleteSubscription(id: string): Promise<boolean> {
+		const removed = store.removeSubscription(this.#sql, id);
+		this.#subs = null;
+		return removed;
+	}
+
+	async getSubscription(id: string): Promise<(Subscription & { state: queries.SubscriptionState }) | null> {
+		const sub = this.#subscriptions().get(id);
+		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id) } : null;
+	}
+
+	async listSubscriptions(): Promise<Subscription[]> {
+		return [...this.#subscriptions().values()];
+	}
+
+	async setStatus(id: string, status: "active" | "paused"): Promise<Subscription | null> {
+		const sub = this.#subscriptions().get(id);
+		if (!sub) return null;
+		await this.putSubscription({ ...sub, status });
+		return this.#subscriptions().get(id) ?? null;
+	}
+
+	/** Re-sends a subscription's matching events from a sequence or a time, in sequence order. */
+	async replay(id: string, from: { since_sequence?: number; since?: number }): Promise<{ replayed: number } | null> {
+		const sub = this.#subscriptions().get(id);
+		if (!sub) return null;
+		const seqs = queries.matchingSince(this.#sql, sub, from);
+		const replayed = this.ctx.storage.transactionSync(() => store.reopen(this.#sql, id, seqs, Date.now()));
+		await this.#wake(Date.now());
+		return { replayed };
+	}
+
+	/** Re-sends one event to one subscription, or to every subscription it matches. */
+	async redeliver(eventId: string, subId?: string): Promise<{ subscriptions: string[] } | null> {
+		const event = queries.eventById(this.#sql, eventId);
+		if (!event) return null;
+		const subs = subId
+			? [this.#subscriptions().get(subId)].filter((s) => s !== undefined)
+			: [...this.#subscriptions().values()].filter((s) => subscriptionMatches(s, event.envelope));
+		if (subId && subs.length === 0) return null;
+		this.ctx.storage.transactionSync(() => {
+			for (const s of subs) store.reopen(this.#sql, s.id, [event.envelope.sequence], Date.now());
+		});
+		await this.#wake(Date.now());
+		return { subscriptions: subs.map((s) => s.id) };
+	}
+
+	async listEvents(opts: queries.ListEventsOptions): Promise<queries.Page<queries.EventSummary>> {
+		return queries.listEvents(this.#sql, opts);
+	}
+
+	async getEvent(id: string): Promise<queries.EventDetail | null> {
+		return queries.eventById(this.#sql, id);
+	}
+
+	async listAttempts(
+		subId: string,
+		opts: { limit: number; cursor?: number },
+	): Promise<queries.Page<queries.AttemptView>> {
+		return queries.listAttempts(this.#sql, subId, opts);
+	}
+
+	async stats(): Promise<queries.LogStats> {
+		return queries.stats(this.#sql);
+	}
+
+	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
+	async claim(subId: string, seq: number): Promise<ClaimedDelivery | null> {
+		const now = Date.now();
+		const row = store.getDelivery(this.#sql, subId, seq);
+		const sub = this.#subscriptions().get(subId);
+		const event = eventText(this.#sql, seq);
+		if (!row || !sub || !event || row.state === "delivered" || row.state === "failed") return null;
+		if (sub.status !== "active" || sub.ordering !== "unordered") {
+			// Paused, disabled or switched to ordered: the job goes back to pending for whoever runs it next.
+			store.setDeliveryState(this.#sql, row, "pending", now, now);
+			return null;
+		}
+		store.setDeliveryState(this.#sql, row, "queued", now + this.#timeoutMs + LEASE_MARGIN_MS, now);
+		return {
+			url: sub.url,
+			secrets: activeSecrets(sub, now),
+			event_id: event.id,
+			body: event.envelope,
+			timeout_ms: this.#timeoutMs,
+		};
+	}
+
+	/** For the DELIVERIES consumer: records its attempt; says how long to wait when it should retry. */
+	async report(
+		subId: string,
+		seq: number,
+		outcome: AttemptOutcome,
+		at: number,
+	): Promise<{ retry_delay_seconds: number } | null> {
+		const row = store.getDelivery(this.#sql, subId, seq);
+		const sub = this.#subscriptions().get(subId);
+		const event = eventText(this.#sql, seq);
+		if (!row || !sub || !event) return null;
+		const decision = this.#settle(sub, row, event.id, outcome, at, "queue");
+		await this.#wake(Date.now());
+		return decision.kind === "retry" && decision.viaQueue ? { retry_delay_seconds: decision.delaySeconds } : null;
+	}
+
+	override async alarm(): Promise<void> {
+		const started = Date.now();
+		// If this run dies mid-attempt (eviction, crash, deploy), this brings it back after the leases expire.
+		await this.ctx.storage.setAlarm(started + this.#timeoutMs + LEASE_MARGIN_MS);
+		this.#maybePrune(started);
+		await this.#enqueueUnordered(started);
+		await this.#runOrderedLanes(started + ALARM_BUDGET_MS);
+		await this.#reschedule();
+	}
+
+	async #runOrderedLanes(deadline: number): Promise<void> {
+		const now = Date.now();
+		const lanes = [...this.#subscriptions().values()].filter((s) => {
+			if (s.status !== "active" || s.ordering !== "ordered") return false;
+			const head = store.orderedHead(this.#sql, s.id);
+			return head !== null && head.next_at <= now;
+		});
+		const worker = async () => {
+			for (let sub = lanes.shift(); sub; sub = lanes.shift()) await this.#runLane(sub.id, deadline);
+		};
+		await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_ATTEMPTS, lanes.length) }, worker));
+	}
+
+	/** Delivers one ordered subscription's events one at a time, in sequence, while they are due. */
+	async #runLane(subId: string, deadline: number): Promise<void> {
+		while (Date.now() < deadline) {
+			// Re-read both after every await: the input gate opened during fetch, so a pause, a new
+			// event or a replay may have landed meanwhile.
+			const sub = this.#subscriptions().get(subId);
+			const head = store.orderedHead(this.#sql, subId);
+			const now = Date.now();
+			if (sub?.status !== "active" || sub.ordering !== "ordered" || !head || head.next_at > now) return;
+			const event = eventText(this.#sql, head.seq);
+			if (!event) {
+				store.setDeliveryState(this.#sql, head, "failed", now, now); // pruned by retention
+				continue;
+			}
+			store.setDeliveryState(this.#sql, head, "in_flight", now + this.#timeoutMs + LEASE_MARGIN_MS, now);
+			const outcome = await attemptDelivery({
+				url: sub.url,
+				secrets: activeSecrets(sub, now),
+				eventId: event.id,
+				body: event.envelope,
+				now,
+				timeoutMs: this.#timeoutMs,
+			});
+			const current = this.#subscriptions().get(subId);
+			if (current) this.#settle(current, head, event.id, outcome, now, "alarm");
+		}
+	}
+
+	#settle(
+		sub: Subscription,
+		row: store.DeliveryRow,
+		eventId: string,
+		outcome: AttemptOutcome,
+		at: number,
+		via: "alarm" | "queue",
+	) {
+		const decision = this.ctx.storage.transactionSync(() =>
+			settle(this.#sql, { sub, row, eventId, outcome, at, via, queueLeaseMs: QUEUE_LEASE_MS }),
+		);
+		if (decision.subscriptionStatus) this.#subs = null;
+		console.log(
+			JSON.stringify({
+				msg: "delivery attempt",
+				subscription: sub.id,
+				event: eventId,
+				sequence: row.seq,
+				status: outcome.status,
+				error: outcome.classification.outcome === "retry" ? outcome.classification.error : null,
+				latency_ms: outcome.latencyMs,
+				decision: decision.kind,
+			}),
+		);
+		return decision;
+	}
+
+	/** Sends due unordered deliveries to the DELIVERIES queue, marking them queued under a lease. */
+	async #enqueueUnordered(now: number): Promise<void> {
+		const target = this.ctx.id.toString();
+		for (;;) {
+			const rows = store.dueUnordered(this.#sql, now, 100);
+			if (rows.length === 0) return;
+			this.ctx.storage.transactionSync(() => {
+				for (const row of rows) store.setDeliveryState(this.#sql, row, "queued", now + QUEUE_LEASE_MS, now);
+			});
+			await this.env.DELIVERIES.sendBatch(
+				rows.map((row) => ({
+					body: { object: target, sub_id: row.sub_id, seq: row.seq },
+					contentType: "json" as const,
+				})),
+			);
+			if (rows.length < 100) return;
+		}
+	}
+
+	#maybePrune(now: number): void {
+		if (now < metaNumber(this.#sql, "next_prune_at")) return;
+		const days = Math.max(7, Number(this.env.RETENTION_DAYS) || 30);
+		this.ctx.storage.transactionSync(() => {
+			prune(this.#sql, now - days * DAY_MS, now);
+			setMeta(this.#sql, "next_prune_at", now + PRUNE_EVERY_MS);
+		});
+	}
+
+	/** Sets the one alarm to the earliest due work, or clears it when there is none. */
+	async #reschedule(): Promise<void> {
+		const due = store.nextWake(this.#sql);
+		const hasEvents = queries.hasEvents(this.#sql);
+		const pruneAt = hasEvents ? metaNumber(this.#sql, "next_prune_at") : null;
+		const candidates = [due, pruneAt].filter((t): t is number => t !== null);
+		if (candidates.length === 0) return this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(...candidates)));
+	}
+
+	/** Makes sure the alarm fires no later than `at`. */
+	async #wake(at: number): Promise<void> {
+		const current = await this.ctx.storage.getAlarm();
+		if (current === null || current > at) await this.ctx.storage.setAlarm(at);
 	}
 }

@@ -1,0 +1,51 @@
+/**
+ * Consumer of the DELIVERIES queue: unordered deliveries, many in parallel across invocations. Each
+ * message is a reference (object, subscription, sequence), never the body: the tenant's Durable Object
+ * hands out the current URL, secrets and exact envelope bytes at claim time, so a paused subscription
+ * or a rotated secret takes effect at once, and no message nears the queue's 128 KB limit.
+ */
+import { z } from "zod";
+import { attemptDelivery } from "./deliver";
+
+export const DeliveryJobSchema = z.object({
+	object: z.string().regex(/^[0-9a-f]{64}$/),
+	sub_id: z.string(),
+	seq: z.number().int().positive(),
+});
+
+/** Waits before retrying a job whose Durable Object could not be reached. */
+const UNREACHABLE_RETRY_SECONDS = 30;
+
+async function deliverOne(message: Message, env: Env): Promise<void> {
+	const job = DeliveryJobSchema.safeParse(message.body);
+	if (!job.success) {
+		console.error(JSON.stringify({ msg: "dropping unreadable delivery job", id: message.id }));
+		return message.ack();
+	}
+	const log = env.TENANT.get(env.TENANT.idFromString(job.data.object));
+	try {
+		const claim = await log.claim(job.data.sub_id, job.data.seq);
+		if (!claim) return message.ack();
+		const at = Date.now();
+		const outcome = await attemptDelivery({
+			url: claim.url,
+			secrets: claim.secrets,
+			eventId: claim.event_id,
+			body: claim.body,
+			now: at,
+			timeoutMs: claim.timeout_ms,
+		});
+		const next = await log.report(job.data.sub_id, job.data.seq, outcome, at);
+		if (next) message.retry({ delaySeconds: next.retry_delay_seconds });
+		else message.ack();
+	} catch (err) {
+		// The log could not be reached: the job stays queued in the log under its lease, and comes back.
+		console.error(JSON.stringify({ msg: "delivery job failed", id: message.id, error: String(err) }));
+		message.retry({ delaySeconds: UNREACHABLE_RETRY_SECONDS });
+	}
+}
+
+/** Delivers a batch's jobs concurrently: each is an independent unordered delivery. */
+export async function consumeDeliveries(batch: MessageBatch, env: Env): Promise<void> {
+	await Promise.all(batch.messages.map((m) => deliverOne(m, env)));
+}

@@ -1,0 +1,236 @@
+/**
+ * Delivery state in the tenant's SQLite database: subscriptions (the copy delivery reads), one
+ * delivery row per (subscription, event) with its state, and the attempt log. Tables: docs/storage.md.
+ *
+ * Delivery row states: pending (due at next_at), in_flight (an ordered attempt is running; next_at is
+ * its lease), queued (an unordered job is on the DELIVERIES queue; next_at is its lease), delivered,
+ * failed (dead-lettered). An expired lease means the attempt was lost (crash, eviction): it is retried.
+ */
+import { type Subscription, SubscriptionSchema } from "../schema/subscription";
+import type { ErrorClass } from "./classify";
+import { headSequence, metaNumber, setMeta } from "./log-store";
+
+export type DeliveryState = "pending" | "in_flight" | "queued" | "delivered" | "failed";
+export const OPEN_STATES = "('pending', 'in_flight', 'queued')";
+
+export type DeliveryRow = {
+	sub_id: string;
+	seq: number;
+	state: DeliveryState;
+	attempts: number;
+	next_at: number;
+	last_status: number | null;
+	last_error: string | null;
+	updated_at: number;
+};
+
+type SubRow = { id: string; config: string; status: string; ordering: string; start_seq: number };
+
+/** Stores a subscription. A new one starts after the current head: it receives the next event on. */
+export function upsertSubscription(sql: SqlStorage, sub: Subscription, now: number): { created: boolean } {
+	const existing = sql.exec<{ id: string }>("SELECT id FROM subscriptions WHERE id = ?", sub.id).toArray()[0];
+	sql.exec(
+		`INSERT INTO subscriptions (id, config, status, ordering, start_seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		 ON CONFLICT (id) DO UPDATE SET config = excluded.config, status = excluded.status,
+		   ordering = excluded.ordering, updated_at = excluded.updated_at`,
+		sub.id,
+		JSON.stringify(sub),
+		sub.status,
+		sub.ordering,
+		headSequence(sql),
+		now,
+	);
+	return { created: !existing };
+}
+
+export function readSubscriptions(sql: SqlStorage): Subscription[] {
+	return sql
+		.exec<SubRow>("SELECT id, config, status, ordering, start_seq FROM subscriptions ORDER BY id")
+		.toArray()
+		.map((row) => SubscriptionSchema.parse(JSON.parse(row.config)));
+}
+
+/** Removes a subscription with its delivery rows and attempts. */
+export function removeSubscription(sql: SqlStorage, id: string): boolean {
+	const removed = sql.exec("DELETE FROM subscriptions WHERE id = ?", id).rowsWritten > 0;
+	sql.exec("DELETE FROM deliveries WHERE sub_id = ?", id);
+	sql.exec("DELETE FROM attempts WHERE sub_id = ?", id);
+	return removed;
+}
+
+/** Opens a pending delivery row for each subscription an event goes to. Counts events that match none. */
+export function fanOut(sql: SqlStorage, seq: number, subIds: readonly string[], now: number): void {
+	if (subIds.length === 0) {
+		setMeta(sql, "unmatched_events", metaNumber(sql, "unmatched_events") + 1);
+		return;
+	}
+	for (const subId of subIds) {
+		sql.exec(
+			"INSERT OR IGNORE INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
+			subId,
+			seq,
+			now,
+			now,
+		);
+	}
+}
+
+/** (Re)opens deliveries for a replay or redelivery: pending now, with a fresh retry schedule. */
+export function reopen(sql: SqlStorage, subId: string, seqs: readonly number[], now: number): number {
+	let count = 0;
+	for (const seq of seqs) {
+		sql.exec(
+			`INSERT INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
+			 ON CONFLICT (sub_id, seq) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at,
+			   updated_at = excluded.updated_at
+			 WHERE deliveries.state NOT IN ('in_flight', 'queued')`,
+			subId,
+			seq,
+			now,
+			now,
+		);
+		count++;
+	}
+	return count;
+}
+
+/** The first unresolved event of an ordered subscription: nothing after it may be sent before it. */
+export function orderedHead(sql: SqlStorage, subId: string): DeliveryRow | null {
+	return (
+		sql
+			.exec<DeliveryRow>(
+				`SELECT * FROM deliveries WHERE sub_id = ? AND state IN ${OPEN_STATES} ORDER BY seq LIMIT 1`,
+				subId,
+			)
+			.toArray()[0] ?? null
+	);
+}
+
+/** Open rows of active unordered subscriptions that are due (pending) or whose lease ran out. */
+export function dueUnordered(sql: SqlStorage, now: number, limit: number): DeliveryRow[] {
+	return sql
+		.exec<DeliveryRow>(
+			`SELECT d.* FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id
+			 WHERE d.state IN ${OPEN_STATES} AND d.next_at <= ? AND s.status = 'active' AND s.ordering = 'unordered'
+			 ORDER BY d.next_at LIMIT ?`,
+			now,
+			limit,
+		)
+		.toArray();
+}
+
+export function getDelivery(sql: SqlStorage, subId: string, seq: number): DeliveryRow | null {
+	return (
+		sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE sub_id = ? AND seq = ?", subId, seq).toArray()[0] ?? null
+	);
+}
+
+/** Moves a delivery to a new state; `next_at` is the due time (pending) or the lease (in_flight, queued). */
+export function setDeliveryState(
+	sql: SqlStorage,
+	row: Pick<DeliveryRow, "sub_id" | "seq">,
+	state: DeliveryState,
+	nextAt: number,
+	now: number,
+	attempts?: number,
+): void {
+	sql.exec(
+		"UPDATE deliveries SET state = ?, next_at = ?, attempts = COALESCE(?, attempts), updated_at = ? WHERE sub_id = ? AND seq = ?",
+		state,
+		nextAt,
+		attempts ?? null,
+		now,
+		row.sub_id,
+		row.seq,
+	);
+}
+
+export interface AttemptRecord {
+	subId: string;
+	seq: number;
+	eventId: string;
+	at: number;
+	status: number | null;
+	error: ErrorClass | null;
+	latencyMs: number;
+	nextAt: number | null;
+}
+
+/** Logs one attempt and the delivery's resulting state, in one transaction. Returns the attempt number. */
+export function recordAttempt(
+	sql: SqlStorage,
+	rec: AttemptRecord,
+	state: DeliveryState,
+	roundAttempts: number,
+): number {
+	const attempt =
+		(sql
+			.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE sub_id = ? AND seq = ?", rec.subId, rec.seq)
+			.one().n ?? 0) + 1;
+	sql.exec(
+		"INSERT INTO attempts (sub_id, seq, event_id, attempt, at, status, error, latency_ms, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		rec.subId,
+		rec.seq,
+		rec.eventId,
+		attempt,
+		rec.at,
+		rec.status,
+		rec.error,
+		rec.latencyMs,
+		rec.nextAt,
+	);
+	sql.exec(
+		`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?, updated_at = ?
+		 WHERE sub_id = ? AND seq = ?`,
+		state,
+		roundAttempts,
+		rec.nextAt ?? rec.at,
+		rec.status,
+		rec.error,
+		rec.at,
+		rec.subId,
+		rec.seq,
+	);
+	return attempt;
+}
+
+/**
+ * The earliest time any open delivery of an active subscription needs attention, or null. For an
+ * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at.
+ */
+export function nextWake(sql: SqlStorage): number | null {
+	const unordered = sql
+		.exec<{ t: number | null }>(
+			`SELECT MIN(d.next_at) AS t FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id
+			 WHERE d.state IN ${OPEN_STATES} AND s.status = 'active' AND s.ordering = 'unordered'`,
+		)
+		.one().t;
+	let earliest = unordered ?? null;
+	for (const { id } of sql.exec<{ id: string }>(
+		"SELECT id FROM subscriptions WHERE status = 'active' AND ordering = 'ordered'",
+	)) {
+		const head = orderedHead(sql, id);
+		if (head && (earliest === null || head.next_at < earliest)) earliest = head.next_at;
+	}
+	return earliest;
+}
+
+/** Restarts every open delivery of a subscription now, with a fresh retry schedule (on resume). */
+export function restartOpen(sql: SqlStorage, subId: string, now: number): void {
+	sql.exec(
+		`UPDATE deliveries SET state = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
+		now,
+		now,
+		subId,
+	);
+}
+
+/** Changes a subscription's status from inside the log (exhausted with `pause`, or 410 Gone). */
+export function setSubscriptionStatus(
+	sql: SqlStorage,
+	sub: Subscription,
+	status: Subscription["status"],
+	now: number,
+): void {
+	upsertSubscription(sql, { ...sub, status }, now);
+}

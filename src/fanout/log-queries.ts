@@ -1,0 +1,217 @@
+/** Read-side queries over the tenant log: events, per-subscription state, attempts, counts. */
+import type { Envelope } from "../schema/envelope";
+import type { Subscription } from "../schema/subscription";
+import { type DeliveryRow, OPEN_STATES } from "./delivery-store";
+import { subscriptionMatches } from "./filter";
+import { headSequence, metaNumber } from "./log-store";
+
+/** A page of results, newest first; pass `next_cursor` back as `cursor` for the next page. */
+export interface Page<T> {
+	data: T[];
+	next_cursor: string | null;
+}
+
+export interface ListEventsOptions {
+	limit: number;
+	/** Exclusive upper bound on the sequence, from a previous page. */
+	cursor?: number;
+	type?: string;
+	source?: string;
+}
+
+export interface EventSummary {
+	id: string;
+	sequence: number;
+	type: string;
+	source: string;
+	received_at: string;
+}
+
+export interface DeliveryView {
+	subscription_id: string;
+	state: DeliveryRow["state"];
+	attempts: number;
+	next_attempt_at: string | null;
+	last_status: number | null;
+	last_error: string | null;
+}
+
+export interface EventDetail {
+	envelope: Envelope;
+	deliveries: DeliveryView[];
+}
+
+export interface AttemptView {
+	id: number;
+	subscription_id: string;
+	event_id: string;
+	sequence: number;
+	attempt: number;
+	at: string;
+	status: number | null;
+	error: string | null;
+	latency_ms: number;
+	next_attempt_at: string | null;
+}
+
+export interface SubscriptionState {
+	head_sequence: number;
+	/** Events still to deliver (open delivery rows). */
+	backlog: number;
+	/** The last sequence delivered or dead-lettered with nothing open before it. */
+	cursor: number;
+	last_success_at: string | null;
+	last_error: { at: string; status: number | null; error: string | null } | null;
+}
+
+export interface LogStats {
+	head_sequence: number;
+	events: number;
+	unmatched_events: number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function hasEvents(sql: SqlStorage): boolean {
+	return sql.exec("SELECT 1 FROM events LIMIT 1").toArray().length > 0;
+}
+
+export function listEvents(sql: SqlStorage, opts: ListEventsOptions): Page<EventSummary> {
+	const rows = sql
+		.exec<{ id: string; seq: number; type: string; source: string; received_at: number }>(
+			`SELECT id, seq, type, source, received_at FROM events
+			 WHERE seq < ? AND (? IS NULL OR type = ?) AND (? IS NULL OR source = ?)
+			 ORDER BY seq DESC LIMIT ?`,
+			opts.cursor ?? Number.MAX_SAFE_INTEGER,
+			opts.type ?? null,
+			opts.type ?? null,
+			opts.source ?? null,
+			opts.source ?? null,
+			opts.limit + 1,
+		)
+		.toArray();
+	const page = rows.slice(0, opts.limit);
+	return {
+		data: page.map((r) => ({
+			id: r.id,
+			sequence: r.seq,
+			type: r.type,
+			source: r.source,
+			received_at: new Date(r.received_at).toISOString(),
+		})),
+		next_cursor: rows.length > opts.limit ? String(page.at(-1)?.seq) : null,
+	};
+}
+
+export function eventById(sql: SqlStorage, id: string): EventDetail | null {
+	const row = sql
+		.exec<{ seq: number; envelope: string }>("SELECT seq, envelope FROM events WHERE id = ?", id)
+		.toArray()[0];
+	if (!row) return null;
+	const deliveries = sql
+		.exec<DeliveryRow>("SELECT * FROM deliveries WHERE seq = ? ORDER BY sub_id", row.seq)
+		.toArray()
+		.map((d) => ({
+			subscription_id: d.sub_id,
+			state: d.state,
+			attempts: d.attempts,
+			next_attempt_at: d.state === "pending" ? iso(d.next_at) : null,
+			last_status: d.last_status,
+			last_error: d.last_error,
+		}));
+	return { envelope: JSON.parse(row.envelope) as Envelope, deliveries };
+}
+
+export function listAttempts(
+	sql: SqlStorage,
+	subId: string,
+	opts: { limit: number; cursor?: number },
+): Page<AttemptView> {
+	const rows = sql
+		.exec<{
+			id: number;
+			sub_id: string;
+			event_id: string;
+			seq: number;
+			attempt: number;
+			at: number;
+			status: number | null;
+			error: string | null;
+			latency_ms: number;
+			next_at: number | null;
+		}>(
+			"SELECT * FROM attempts WHERE sub_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+			subId,
+			opts.cursor ?? Number.MAX_SAFE_INTEGER,
+			opts.limit + 1,
+		)
+		.toArray();
+	const page = rows.slice(0, opts.limit);
+	return {
+		data: page.map((r) => ({
+			id: r.id,
+			subscription_id: r.sub_id,
+			event_id: r.event_id,
+			sequence: r.seq,
+			attempt: r.attempt,
+			at: new Date(r.at).toISOString(),
+			status: r.status,
+			error: r.error,
+			latency_ms: r.latency_ms,
+			next_attempt_at: iso(r.next_at),
+		})),
+		next_cursor: rows.length > opts.limit ? String(page.at(-1)?.id) : null,
+	};
+}
+
+export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionState {
+	const head = headSequence(sql);
+	const open = sql
+		.exec<{ n: number; first: number | null }>(
+			`SELECT COUNT(*) AS n, MIN(seq) AS first FROM deliveries WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
+			subId,
+		)
+		.one();
+	const lastOk = sql
+		.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM attempts WHERE sub_id = ? AND error IS NULL", subId)
+		.one().at;
+	const lastErr = sql
+		.exec<{ at: number; status: number | null; error: string | null }>(
+			"SELECT at, status, error FROM attempts WHERE sub_id = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1",
+			subId,
+		)
+		.toArray()[0];
+	return {
+		head_sequence: head,
+		backlog: open.n,
+		cursor: open.first === null ? head : open.first - 1,
+		last_success_at: iso(lastOk ?? null),
+		last_error: lastErr
+			? { at: new Date(lastErr.at).toISOString(), status: lastErr.status, error: lastErr.error }
+			: null,
+	};
+}
+
+/** Sequences of the events a subscription matches, from a sequence or a time on, ascending. */
+export function matchingSince(
+	sql: SqlStorage,
+	sub: Subscription,
+	from: { since_sequence?: number; since?: number },
+): number[] {
+	const rows = sql
+		.exec<{ seq: number; type: string; source: string }>(
+			"SELECT seq, type, source FROM events WHERE seq >= ? AND received_at >= ? ORDER BY seq",
+			from.since_sequence ?? 0,
+			from.since ?? 0,
+		)
+		.toArray();
+	return rows.filter((r) => subscriptionMatches(sub, r)).map((r) => r.seq);
+}
+
+export function stats(sql: SqlStorage): LogStats {
+	return {
+		head_sequence: headSequence(sql),
+		events: sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
+		unmatched_events: metaNumber(sql, "unmatched_events"),
+	};
+}
