@@ -13,14 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-
-export interface Received {
-	path: string;
-	headers: Record<string, string>;
-	body: string;
-	status: number;
-	at: number;
-}
+import type { Received } from "./sink-types";
 
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 /** The test side of the local subscriber (see sink-server.ts): URLs to give subscriptions, and what arrived. */
 import { inject } from "vitest";
-import type { Received } from "./sink-server";
+import type { Received } from "./sink-types";
 
 export type { Received };
 
