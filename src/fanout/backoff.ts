@@ -33,7 +33,8 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 	if (value === null) return null;
 	const trimmed = value.trim();
 	if (/^\d+$/.test(trimmed)) return Math.min(MAX_DELAY_MS, Number(trimmed) * 1000);
-	const date = Date.parse(trimmed);
+	// An HTTP date always names its month; this keeps "-5" and such from parsing as years.
+	const date = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
 	if (Number.isNaN(date)) return null;
 	return Math.min(MAX_DELAY_MS, Math.max(0, date - now));
 }
