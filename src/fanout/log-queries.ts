@@ -1,5 +1,4 @@
 /** Read-side queries over the tenant log: events, per-subscription state, attempts, counts. */
-import type { Envelope } from "../schema/envelope";
 import type { Subscription } from "../schema/subscription";
 import { type DeliveryRow, OPEN_STATES } from "./delivery-store";
 import { subscriptionMatches } from "./filter";
@@ -37,7 +36,11 @@ export interface DeliveryView {
 }
 
 export interface EventDetail {
-	envelope: Envelope;
+	/** The envelope's exact JSON, as signed and sent (RPC types cannot carry its `unknown` fields). */
+	envelope: string;
+	sequence: number;
+	type: string;
+	source: string;
 	deliveries: DeliveryView[];
 }
 
@@ -105,7 +108,10 @@ export function listEvents(sql: SqlStorage, opts: ListEventsOptions): Page<Event
 
 export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 	const row = sql
-		.exec<{ seq: number; envelope: string }>("SELECT seq, envelope FROM events WHERE id = ?", id)
+		.exec<{ seq: number; type: string; source: string; envelope: string }>(
+			"SELECT seq, type, source, envelope FROM events WHERE id = ?",
+			id,
+		)
 		.toArray()[0];
 	if (!row) return null;
 	const deliveries = sql
@@ -119,7 +125,7 @@ export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 			last_status: d.last_status,
 			last_error: d.last_error,
 		}));
-	return { envelope: JSON.parse(row.envelope) as Envelope, deliveries };
+	return { envelope: row.envelope, sequence: row.seq, type: row.type, source: row.source, deliveries };
 }
 
 export function listAttempts(

@@ -127,10 +127,10 @@ export class TenantLog extends DurableObject<Env> {
 		if (!event) return null;
 		const subs = subId
 			? [this.#subscriptions().get(subId)].filter((s) => s !== undefined)
-			: [...this.#subscriptions().values()].filter((s) => subscriptionMatches(s, event.envelope));
+			: [...this.#subscriptions().values()].filter((s) => subscriptionMatches(s, event));
 		if (subId && subs.length === 0) return null;
 		this.ctx.storage.transactionSync(() => {
-			for (const s of subs) store.reopen(this.#sql, s.id, [event.envelope.sequence], Date.now());
+			for (const s of subs) store.reopen(this.#sql, s.id, [event.sequence], Date.now());
 		});
 		await this.#wake(Date.now());
 		return { subscriptions: subs.map((s) => s.id) };
