@@ -3,13 +3,21 @@
  * normalizer (src/normalize) and a line here; nothing else changes.
  */
 import { z } from "zod";
-import type { Normalizer } from "./normalize/types";
+import { normalizeCloudcontactai } from "./normalize/cloudcontactai";
+import { normalizeRapidpro } from "./normalize/rapidpro";
 import { normalizeStandardWebhooks } from "./normalize/standardwebhooks";
+import { normalizeTelerivet } from "./normalize/telerivet";
+import type { Normalizer } from "./normalize/types";
 import { normalizeVoipbin } from "./normalize/voipbin";
+import { normalizeVoxsig } from "./normalize/voxsig";
 import type { ProviderId } from "./schema/envelope";
+import { CloudcontactaiSourceSchema, verifyCloudcontactai } from "./verify/cloudcontactai";
+import { RapidproSourceSchema, verifyRapidpro } from "./verify/rapidpro";
 import { StandardWebhooksSourceSchema, verifyStandardWebhooks } from "./verify/standardwebhooks";
+import { TelerivetSourceSchema, verifyTelerivet } from "./verify/telerivet";
 import type { Verifier } from "./verify/types";
 import { VoipbinSourceSchema, verifyVoipbin } from "./verify/voipbin";
+import { VoxsigSourceSchema, verifyVoxsig } from "./verify/voxsig";
 
 /** How a provider's requests carry their body. */
 export type BodyFormat = "json" | "form";
@@ -20,7 +28,7 @@ export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	readonly format: BodyFormat;
 	/** The provider's own proof; the shared token proof is applied by the ingest pipeline. */
 	readonly verify: Verifier<z.infer<S>>;
-	readonly normalize: Normalizer;
+	readonly normalize: Normalizer<z.infer<S>>;
 }
 
 function spec<S extends z.ZodType>(s: ProviderSpec<S>): ProviderSpec<S> {
@@ -28,7 +36,26 @@ function spec<S extends z.ZodType>(s: ProviderSpec<S>): ProviderSpec<S> {
 }
 
 export const PROVIDERS = {
+	rapidpro: spec({
+		source: RapidproSourceSchema,
+		format: "json",
+		verify: verifyRapidpro,
+		normalize: normalizeRapidpro,
+	}),
+	cloudcontactai: spec({
+		source: CloudcontactaiSourceSchema,
+		format: "json",
+		verify: verifyCloudcontactai,
+		normalize: normalizeCloudcontactai,
+	}),
+	telerivet: spec({
+		source: TelerivetSourceSchema,
+		format: "form",
+		verify: verifyTelerivet,
+		normalize: normalizeTelerivet,
+	}),
 	voipbin: spec({ source: VoipbinSourceSchema, format: "json", verify: verifyVoipbin, normalize: normalizeVoipbin }),
+	voxsig: spec({ source: VoxsigSourceSchema, format: "json", verify: verifyVoxsig, normalize: normalizeVoxsig }),
 	standardwebhooks: spec({
 		source: StandardWebhooksSourceSchema,
 		format: "json",

@@ -24,4 +24,8 @@ export interface NormalizedEvent {
 
 export type NormalizeResult = { ok: true; event: NormalizedEvent } | { ok: false; issues: z.core.$ZodIssue[] };
 
-export type Normalizer = (input: NormalizeInput) => NormalizeResult;
+/**
+ * A provider's normalizer. `source` is the source's configuration, for the few options that shape
+ * normalizing (such as a renamed delivery-id header); most normalizers ignore it.
+ */
+export type Normalizer<S = unknown> = (input: NormalizeInput, source?: S) => NormalizeResult;

@@ -91,7 +91,7 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 		throw new Problem(401, "unauthorized", "Unauthorized");
 	}
 
-	const result = provider.normalize({ body: parsed.body, headers: c.req.raw.headers });
+	const result = provider.normalize({ body: parsed.body, headers: c.req.raw.headers }, source);
 	if (!result.ok) {
 		throw new Problem(400, "invalid_payload", "The payload does not fit the provider's schema", {
 			issues: result.issues,
