@@ -104,7 +104,7 @@ describe("ingest under random input", () => {
 				"x-chatwoot-timestamp": String(now()),
 				"x-chatwoot-signature": await signVoxsig(SECRET, now(), utf8(raw)),
 			}),
-			cc: async (_raw, parsed) => {
+			cc: async (_raw, parsed): Promise<Record<string, string>> => {
 				const hash = (parsed as { eventHash?: unknown } | null)?.eventHash;
 				return typeof hash === "string" ? { "x-ccai-signature": await signCloudcontactai(SECRET, "42", hash) } : {};
 			},
