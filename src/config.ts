@@ -1,22 +1,110 @@
 /**
- * Tenant configuration in KV (binding CONFIG), the source of truth that ingest reads.
+ * Tenant configuration in KV (binding CONFIG), the source of truth for tenants, API keys and
+ * sources, and a mirror of subscriptions (whose live copy is in the tenant's Durable Object).
  * Every key prefix is listed in docs/storage.md.
  */
+import { z } from "zod";
 import { type SourceConfig, SourceConfigSchema } from "./providers";
 
 /** `source:{tenant}:{source}` holds one source's configuration as JSON. */
 export const sourceKey = (tenant: string, source: string) => `source:${tenant}:${source}`;
+/** `tenant:{id}` holds a tenant's record. */
+export const tenantKey = (tenant: string) => `tenant:${tenant}`;
+/** `apikey:{sha256 hex}` maps an API key's hash to its tenant: what authentication reads. */
+export const apiKeyKey = (hash: string) => `apikey:${hash}`;
+/** `tenantkey:{tenant}:{key_id}` lists a tenant's keys (hash and creation time, never the key). */
+export const tenantKeyKey = (tenant: string, keyId: string) => `tenantkey:${tenant}:${keyId}`;
+/** `subscription:{tenant}:{id}` mirrors a subscription (the Durable Object's copy is the live one). */
+export const subscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
 
 /**
- * KV edge-caches reads for this long. Ingest is the hot path, so a source change (a rotated secret)
- * can take up to this long to reach every location; KV itself is eventually consistent too.
+ * KV edge-caches reads for this long. Ingest and authentication are hot paths, so a change (a rotated
+ * source secret, a deleted API key) can take up to this long to reach every location.
  */
-const SOURCE_CACHE_TTL_SECONDS = 60;
+const CACHE_TTL_SECONDS = 60;
 
-/** Reads and re-parses a source's configuration; null when there is none. */
-export async function readSource(kv: KVNamespace, tenant: string, source: string): Promise<SourceConfig | null> {
-	const value = await kv.get(sourceKey(tenant, source), { type: "json", cacheTtl: SOURCE_CACHE_TTL_SECONDS });
+export const TenantRecordSchema = z.object({
+	id: z.string(),
+	name: z.string().nullable(),
+	created_at: z.string(),
+});
+export type TenantRecord = z.infer<typeof TenantRecordSchema>;
+
+export const ApiKeyRecordSchema = z.object({ tenant: z.string(), key_id: z.string() });
+export const TenantKeyRecordSchema = z.object({
+	id: z.string(),
+	hash: z.string(),
+	prefix: z.string(),
+	created_at: z.string(),
+});
+export type TenantKeyRecord = z.infer<typeof TenantKeyRecordSchema>;
+
+/**
+ * Reads and re-parses a source's configuration; null when there is none. Ingest reads through the
+ * edge cache; the management API reads `fresh`, so a GET after a PUT shows the PUT.
+ */
+export async function readSource(
+	kv: KVNamespace,
+	tenant: string,
+	source: string,
+	opts: { fresh?: boolean } = {},
+): Promise<SourceConfig | null> {
+	const key = sourceKey(tenant, source);
+	const value = opts.fresh
+		? await kv.get(key, "json")
+		: await kv.get(key, { type: "json", cacheTtl: CACHE_TTL_SECONDS });
 	if (value === null) return null;
 	// A value that does not parse was not written by hookfan's API: a bug or a hand edit, not bad input.
 	return SourceConfigSchema.parse(value);
+}
+
+export async function readTenant(kv: KVNamespace, tenant: string): Promise<TenantRecord | null> {
+	const value = await kv.get(tenantKey(tenant), "json");
+	return value === null ? null : TenantRecordSchema.parse(value);
+}
+
+/** The tenant and key id an API key's hash belongs to, or null. */
+export async function readApiKey(kv: KVNamespace, hash: string): Promise<z.infer<typeof ApiKeyRecordSchema> | null> {
+	const value = await kv.get(apiKeyKey(hash), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
+	return value === null ? null : ApiKeyRecordSchema.parse(value);
+}
+
+export async function putApiKey(kv: KVNamespace, tenant: string, key: TenantKeyRecord): Promise<void> {
+	await kv.put(tenantKeyKey(tenant, key.id), JSON.stringify(key));
+	await kv.put(apiKeyKey(key.hash), JSON.stringify({ tenant, key_id: key.id }));
+}
+
+export async function readTenantKey(kv: KVNamespace, tenant: string, keyId: string): Promise<TenantKeyRecord | null> {
+	const value = await kv.get(tenantKeyKey(tenant, keyId), "json");
+	return value === null ? null : TenantKeyRecordSchema.parse(value);
+}
+
+export async function deleteApiKey(kv: KVNamespace, tenant: string, key: TenantKeyRecord): Promise<void> {
+	await kv.delete(apiKeyKey(key.hash));
+	await kv.delete(tenantKeyKey(tenant, key.id));
+}
+
+/** Every key name under a prefix, following KV's list cursor. */
+export async function listAllKeys(kv: KVNamespace, prefix: string): Promise<string[]> {
+	const names: string[] = [];
+	let cursor: string | undefined;
+	do {
+		const page: KVNamespaceListResult<unknown> = await kv.list({ prefix, ...(cursor ? { cursor } : {}) });
+		names.push(...page.keys.map((k) => k.name));
+		cursor = page.list_complete ? undefined : page.cursor;
+	} while (cursor);
+	return names;
+}
+
+/** A page of the ids under `{prefix}{tenant}:`, in key order. */
+export async function listIds(
+	kv: KVNamespace,
+	prefix: string,
+	opts: { limit: number; cursor?: string },
+): Promise<{ ids: string[]; next_cursor: string | null }> {
+	const page = await kv.list({ prefix, limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+	return {
+		ids: page.keys.map((k) => k.name.slice(prefix.length)),
+		next_cursor: page.list_complete ? null : page.cursor,
+	};
 }

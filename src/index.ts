@@ -1,22 +1,34 @@
 /**
  * hookfan: the whole system on one screen. Providers post to /in/{tenant}/{source}; events go to
  * the tenant's Durable Object (TenantLog) or, when it is unreachable, wait in the EVENTS queue.
+ * Tenants manage sources and subscriptions through /v1; /docs describes it.
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { consumeDeliveries } from "./fanout/deliveries-consumer";
 import { consumeEvents } from "./fanout/events-consumer";
 import { notFound, onError } from "./problem";
+import type { AppEnv } from "./routes/api/common";
+import { events } from "./routes/api/events";
+import { sources } from "./routes/api/sources";
+import { subscriptions } from "./routes/api/subscriptions";
+import { tenants } from "./routes/api/tenants";
+import { mountDocs } from "./routes/docs";
 import { ingest } from "./routes/ingest";
 
 export { TenantLog } from "./fanout/tenant-log";
 
-const app = new Hono<{ Bindings: Env }>();
+const app = new OpenAPIHono<AppEnv>();
 app.onError(onError);
 app.notFound(() => {
 	throw notFound();
 });
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/in", ingest);
+app.route("/", tenants);
+app.route("/", sources);
+app.route("/", subscriptions);
+app.route("/", events);
+mountDocs(app);
 
 export default {
 	fetch: app.fetch,

@@ -3,6 +3,7 @@
  * Routes throw `Problem` (or return `problem(...)`); the app's single `onError` renders it.
  */
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -50,6 +51,11 @@ export function renderProblem(p: Problem): Response {
 /** The app's `onError`: problems render as themselves; anything else is a bug, logged and a bare 500. */
 export function onError(err: Error, c: Context): Response {
 	if (err instanceof Problem) return renderProblem(err);
+	// Hono's own validators throw these for malformed JSON or a missing content type: client errors.
+	if (err instanceof HTTPException && err.status < 500) {
+		const code = err.status === 415 ? "unsupported_media_type" : "malformed_body";
+		return renderProblem(new Problem(err.status, code, err.message || "Bad request"));
+	}
 	console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err?.stack ?? err) }));
 	return renderProblem(new Problem(500, "internal_error", "Internal server error"));
 }

@@ -76,6 +76,14 @@ export class TenantLog extends DurableObject<Env> {
 		return result;
 	}
 
+	/** Removes the whole log, for tenant deletion: every table and the alarm. The object starts empty. */
+	async destroy(): Promise<void> {
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		this.#subs = null;
+		migrate(this.ctx.storage);
+	}
+
 	/** Creates or replaces the copy of a subscription that delivery reads. */
 	async putSubscription(input: unknown): Promise<{ created: boolean }> {
 		const sub = SubscriptionSchema.parse(input);

@@ -1,0 +1,54 @@
+/**
+ * API authentication. Admins present the ADMIN_TOKEN Worker secret; tenants present an `hf_` key, of
+ * which only a SHA-256 is stored. Failures say as little as possible.
+ */
+import { createMiddleware } from "hono/factory";
+import { readApiKey } from "./config";
+import { Problem } from "./problem";
+import { sha256Hex, timingSafeEqualText, utf8 } from "./verify/crypto";
+
+export type TenantVariables = { tenant: string; keyId: string };
+
+const unauthorized = () => new Problem(401, "unauthorized", "Unauthorized", {}, { "www-authenticate": "Bearer" });
+
+function bearer(header: string | undefined): string | null {
+	const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
+	return match?.[1] ?? null;
+}
+
+/** A new tenant API key: `hf_` and 32 random bytes, base64url. Shown once, stored only as a hash. */
+export function generateApiKey(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(32));
+	return `hf_${btoa(String.fromCharCode(...bytes))
+		.replace(/\+/g, "-")
+		.replace(/\//g, "_")
+		.replace(/=+$/, "")}`;
+}
+
+export const hashApiKey = (key: string) => sha256Hex(utf8(key));
+
+/** Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`; 503 with instructions when it is not set. */
+export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+	const expected = c.env.ADMIN_TOKEN;
+	if (!expected) {
+		throw new Problem(503, "admin_token_unset", "Admin API disabled", {
+			detail:
+				"Set the ADMIN_TOKEN secret: `npx wrangler secret put ADMIN_TOKEN` for a deployment, or ADMIN_TOKEN=... in .dev.vars locally (npm run setup writes one).",
+		});
+	}
+	const presented = bearer(c.req.header("authorization"));
+	if (presented === null || !timingSafeEqualText(presented, expected)) throw unauthorized();
+	await next();
+});
+
+/** Tenant routes: `Authorization: Bearer hf_...`; sets `tenant` and `keyId`. */
+export const requireTenant = createMiddleware<{ Bindings: Env; Variables: TenantVariables }>(async (c, next) => {
+	const presented = bearer(c.req.header("authorization"));
+	if (presented === null || !presented.startsWith("hf_") || presented.length > 200) throw unauthorized();
+	// The lookup is by hash, so no stored key is ever compared with the presented one byte by byte.
+	const record = await readApiKey(c.env.CONFIG, await hashApiKey(presented));
+	if (!record) throw unauthorized();
+	c.set("tenant", record.tenant);
+	c.set("keyId", record.key_id);
+	await next();
+});

@@ -1,0 +1,139 @@
+/** Tenant routes: sources, the endpoints providers post to. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireTenant } from "../../auth";
+import { listIds, readSource, sourceKey } from "../../config";
+import { Problem } from "../../problem";
+import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
+import { ProviderIdSchema } from "../../schema/envelope";
+import { toBase64, toHex } from "../../verify/crypto";
+import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
+
+/** A source's body: its provider's configuration, with `secret` optional (generated when absent). */
+const SourceInputSchema = z
+	.discriminatedUnion(
+		"provider",
+		Object.values(PROVIDERS).map((p) => (p.source as unknown as z.ZodObject).partial({ secret: true })) as unknown as [
+			z.ZodObject,
+			...z.ZodObject[],
+		],
+	)
+	.openapi("SourceInput", { description: "provider plus that provider's options; see docs/providers.md" });
+
+const SourceViewSchema = z
+	.looseObject({
+		id: z.string(),
+		provider: ProviderIdSchema,
+		ingest_url: z.string(),
+		secret: z.string().optional().openapi({ description: "Only in the answer to the PUT that set it" }),
+	})
+	.openapi("Source");
+
+const Params = z.object({ source: SlugParam.openapi({ param: { name: "source", in: "path" } }) });
+const security = [{ tenantKey: [] }];
+
+/** A fresh secret in the form the provider needs: `whsec_` for Standard Webhooks, hex otherwise. */
+function generateSecret(provider: string): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(32));
+	return provider === "standardwebhooks" ? `whsec_${toBase64(bytes)}` : toHex(bytes);
+}
+
+function view(id: string, config: SourceConfig, origin: string, tenant: string, withSecret: boolean) {
+	const { secret, ...rest } = config;
+	return { id, ...rest, ingest_url: `${origin}/in/${tenant}/${id}`, ...(withSecret ? { secret } : {}) };
+}
+
+export const sources = apiApp();
+sources.use("/v1/sources", requireTenant);
+sources.use("/v1/sources/*", requireTenant);
+
+sources.openapi(
+	createRoute({
+		method: "put",
+		path: "/v1/sources/{source}",
+		tags: ["Sources"],
+		summary: "Create or replace a source",
+		security,
+		request: { params: Params, body: body(SourceInputSchema) },
+		responses: {
+			200: json(SourceViewSchema, "Replaced"),
+			201: json(SourceViewSchema, "Created"),
+			...errors(400, 401, 415, 422),
+		},
+	}),
+	async (c) => {
+		const { source } = c.req.valid("param");
+		const input = c.req.valid("json") as Record<string, unknown> & { provider: string };
+		const parsed = SourceConfigSchema.safeParse({ ...input, secret: input.secret ?? generateSecret(input.provider) });
+		if (!parsed.success) {
+			throw new Problem(422, "validation_failed", "The request does not fit the schema", {
+				issues: parsed.error.issues,
+			});
+		}
+		const tenant = c.get("tenant");
+		const existed = (await c.env.CONFIG.get(sourceKey(tenant, source))) !== null;
+		await c.env.CONFIG.put(sourceKey(tenant, source), JSON.stringify(parsed.data));
+		return c.json(view(source, parsed.data, new URL(c.req.url).origin, tenant, true), existed ? 200 : 201);
+	},
+);
+
+sources.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/sources",
+		tags: ["Sources"],
+		summary: "List sources (without secrets)",
+		security,
+		request: { query: PageQuerySchema },
+		responses: { 200: json(pageOf(SourceViewSchema), "A page of sources"), ...errors(401, 422) },
+	}),
+	async (c) => {
+		const tenant = c.get("tenant");
+		const { limit, cursor } = c.req.valid("query");
+		const page = await listIds(c.env.CONFIG, sourceKey(tenant, ""), { limit, ...(cursor ? { cursor } : {}) });
+		const origin = new URL(c.req.url).origin;
+		const data = [];
+		for (const id of page.ids) {
+			const config = await readSource(c.env.CONFIG, tenant, id, { fresh: true });
+			if (config) data.push(view(id, config, origin, tenant, false));
+		}
+		return c.json({ data, next_cursor: page.next_cursor }, 200);
+	},
+);
+
+sources.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/sources/{source}",
+		tags: ["Sources"],
+		summary: "Get a source (without its secret)",
+		security,
+		request: { params: Params },
+		responses: { 200: json(SourceViewSchema, "The source"), ...errors(401, 404, 422) },
+	}),
+	async (c) => {
+		const { source } = c.req.valid("param");
+		const tenant = c.get("tenant");
+		const config = await readSource(c.env.CONFIG, tenant, source, { fresh: true });
+		if (!config) throw new Problem(404, "not_found", "Not found");
+		return c.json(view(source, config, new URL(c.req.url).origin, tenant, false), 200);
+	},
+);
+
+sources.openapi(
+	createRoute({
+		method: "delete",
+		path: "/v1/sources/{source}",
+		tags: ["Sources"],
+		summary: "Delete a source (its events stay in the log)",
+		security,
+		request: { params: Params },
+		responses: { 204: { description: "Deleted" }, ...errors(401, 404, 422) },
+	}),
+	async (c) => {
+		const { source } = c.req.valid("param");
+		const key = sourceKey(c.get("tenant"), source);
+		if ((await c.env.CONFIG.get(key)) === null) throw new Problem(404, "not_found", "Not found");
+		await c.env.CONFIG.delete(key);
+		return c.body(null, 204);
+	},
+);

@@ -1,0 +1,98 @@
+/**
+ * Security of the tenant API: no key or a wrong key gets 401 everywhere; another tenant's key sees
+ * nothing of this tenant (404, never data); secrets appear only in the answers that create them.
+ */
+import { describe, expect, it } from "vitest";
+import { postCalls, seedVoipbin } from "../support/events";
+import { sinkName, sinkUrl, waitFor } from "../support/sink";
+import { as, call, newTenant } from "./client";
+
+async function victim() {
+	const tenant = await newTenant("victim");
+	const api = as(tenant.key);
+	const source = await api<{ secret: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
+	await seedVoipbin(tenant.id, "vb2");
+	const sink = sinkName();
+	const sub = await api<{ id: string; secret: string }>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sink) });
+	const [event] = await postCalls(tenant.id, 1, { source: "vb2" });
+	await waitFor(sink, (r) => r.length >= 1);
+	return { ...tenant, api, sourceSecret: source.body.secret, sub: sub.body, eventId: event?.id ?? "" };
+}
+
+/** Every tenant route, with the victim's ids filled in. */
+function routes(v: { sub: { id: string }; eventId: string }): [string, string, unknown?][] {
+	return [
+		["GET", "/v1/sources"],
+		["GET", "/v1/sources/vb"],
+		["PUT", "/v1/sources/vb", { provider: "rapidpro" }],
+		["DELETE", "/v1/sources/vb"],
+		["GET", "/v1/subscriptions"],
+		["POST", "/v1/subscriptions", { url: "http://127.0.0.1:9/x" }],
+		["GET", `/v1/subscriptions/${v.sub.id}`],
+		["PATCH", `/v1/subscriptions/${v.sub.id}`, { description: "mine now" }],
+		["DELETE", `/v1/subscriptions/${v.sub.id}`],
+		["POST", `/v1/subscriptions/${v.sub.id}/rotate-secret`],
+		["POST", `/v1/subscriptions/${v.sub.id}/pause`],
+		["POST", `/v1/subscriptions/${v.sub.id}/resume`],
+		["POST", `/v1/subscriptions/${v.sub.id}/replay`, { since_sequence: 1 }],
+		["GET", `/v1/subscriptions/${v.sub.id}/attempts`],
+		["GET", "/v1/events"],
+		["GET", `/v1/events/${v.eventId}`],
+		["POST", `/v1/events/${v.eventId}/redeliver`, {}],
+	];
+}
+
+describe("tenant API security", () => {
+	it("answers 401 to a missing, malformed or wrong key on every tenant route", async () => {
+		const v = await victim();
+		for (const token of [null, "", "hf_wrong", "not-a-key", v.key.slice(0, -1)]) {
+			for (const [method, path, body] of routes(v)) {
+				const res = await call(token, method, path, body);
+				expect(res.status, `${method} ${path} with ${token}`).toBe(401);
+				expect(res.body).toMatchObject({ code: "unauthorized", title: "Unauthorized" });
+			}
+		}
+	});
+
+	it("gives another tenant's key nothing of this tenant, and changes nothing", async () => {
+		const v = await victim();
+		const intruder = as((await newTenant("intruder")).key);
+		for (const [method, path, body] of routes(v)) {
+			const res = await intruder(method, path, body);
+			// Lists and creation act on the intruder's own (empty) tenant; ids of the victim are not found.
+			expect(res.text, `${method} ${path}`).not.toContain(v.sub.id);
+			expect(res.text).not.toContain(v.eventId);
+			expect(res.text).not.toContain(v.sourceSecret);
+			if (path.includes(v.sub.id) || path.includes(v.eventId)) expect(res.status, `${method} ${path}`).toBe(404);
+		}
+		// The victim's configuration is untouched (the intruder's PUT and DELETE hit its own tenant).
+		expect((await v.api<{ provider: string }>("GET", "/v1/sources/vb")).body.provider).toBe("voipbin");
+		const sub = await v.api<{ status: string; description?: string }>("GET", `/v1/subscriptions/${v.sub.id}`);
+		expect(sub.body).toMatchObject({ status: "active" });
+		expect(sub.body.description).toBeUndefined();
+	});
+
+	it("never echoes secrets except in the answers that create or rotate them", async () => {
+		const v = await victim();
+		const reads = [
+			"/v1/sources",
+			"/v1/sources/vb",
+			"/v1/subscriptions",
+			`/v1/subscriptions/${v.sub.id}`,
+			"/v1/events",
+			`/v1/events/${v.eventId}`,
+		];
+		for (const path of reads) {
+			const res = await v.api("GET", path);
+			expect(res.status).toBe(200);
+			expect(res.text, path).not.toContain(v.sourceSecret);
+			expect(res.text, path).not.toContain(v.sub.secret);
+			expect(res.text, path).not.toContain("whsec_");
+		}
+	});
+
+	it("does not accept a tenant key as the admin token", async () => {
+		const v = await victim();
+		expect((await call(v.key, "GET", `/v1/tenants/${v.id}`)).status).toBe(401);
+	});
+});
