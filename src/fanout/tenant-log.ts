@@ -20,7 +20,7 @@ const MAX_CONCURRENT_ATTEMPTS = 6;
 /** One alarm run delivers for at most this long, then hands over to the next run. */
 const ALARM_BUDGET_MS = 25_000;
 /** Extra time past the fetch timeout before an in-flight attempt counts as lost. */
-const LEASE_MARGIN_MS = 30_000;
+const LEASE_MARGIN_MS = 10_000;
 /** How long a queued unordered job may wait for a consumer before it counts as lost and is re-sent. */
 const QUEUE_LEASE_MS = 15 * 60_000;
 const PRUNE_EVERY_MS = 3600_000;

@@ -36,8 +36,23 @@ async function ready(url: string, child: ChildProcess, timeoutMs: number): Promi
 	throw new Error("wrangler dev did not become ready");
 }
 
-/** Starts `wrangler dev` on `port` with state in `persistTo`, and waits until it answers. */
+/** Whether anything accepts connections on the loopback port. */
+async function listening(port: number): Promise<boolean> {
+	try {
+		await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Starts `wrangler dev` on `port` with state in `persistTo`, and waits until it answers. Refuses a
+ * busy port: a leftover server answering there would silently stand in for the one under test.
+ */
 export async function startDev(port: number, persistTo: string, vars: Record<string, string> = {}): Promise<DevServer> {
+	if (await listening(port))
+		throw new Error(`port ${port} is already in use; is an earlier wrangler dev still running?`);
 	const varArgs = Object.entries({ ALLOW_INSECURE_TARGETS: "true", ...vars }).flatMap(([k, v]) => [
 		"--var",
 		`${k}:${v}`,
@@ -85,6 +100,8 @@ export async function startDev(port: number, persistTo: string, vars: Record<str
 			const exited = new Promise((r) => child.once("exit", r));
 			process.kill(-(child.pid ?? 0), "SIGKILL");
 			await exited;
+			// The runtime is a grandchild; wait until the port is really free before anyone reuses it.
+			for (let i = 0; i < 50 && (await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
 		},
 	};
 }
