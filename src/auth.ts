@@ -33,7 +33,7 @@ export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) 
 	if (!expected) {
 		throw new Problem(503, "admin_token_unset", "Admin API disabled", {
 			detail:
-				"Set the ADMIN_TOKEN secret: `npx wrangler secret put ADMIN_TOKEN` for a deployment,; locally `npm run dev` sets ADMIN_TOKEN=dev-admin-token unless ADMIN_TOKEN is in your environment.",
+				"Set the ADMIN_TOKEN secret: `npx wrangler secret put ADMIN_TOKEN` for a deployment; locally `npm run dev` sets ADMIN_TOKEN=dev-admin-token unless ADMIN_TOKEN is in your environment.",
 		});
 	}
 	const presented = bearer(c.req.header("authorization"));
