@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "./log";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -56,7 +57,7 @@ export function onError(err: Error, c: Context): Response {
 		const code = err.status === 415 ? "unsupported_media_type" : "malformed_body";
 		return renderProblem(new Problem(err.status, code, err.message || "Bad request"));
 	}
-	console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err?.stack ?? err) }));
+	log("error", "unhandled error", { path: c.req.path, error: String(err?.stack ?? err) });
 	return renderProblem(new Problem(500, "internal_error", "Internal server error"));
 }
 

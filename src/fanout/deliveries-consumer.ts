@@ -5,6 +5,7 @@
  * or a rotated secret takes effect at once, and no message nears the queue's 128 KB limit.
  */
 import { z } from "zod";
+import { log } from "../log";
 import { attemptDelivery } from "./deliver";
 
 export const DeliveryJobSchema = z.object({
@@ -19,12 +20,12 @@ const UNREACHABLE_RETRY_SECONDS = 30;
 async function deliverOne(message: Message, env: Env): Promise<void> {
 	const job = DeliveryJobSchema.safeParse(message.body);
 	if (!job.success) {
-		console.error(JSON.stringify({ msg: "dropping unreadable delivery job", id: message.id }));
+		log("error", "dropping unreadable delivery job", { message_id: message.id });
 		return message.ack();
 	}
-	const log = env.TENANT.get(env.TENANT.idFromString(job.data.object));
+	const tenantLog = env.TENANT.get(env.TENANT.idFromString(job.data.object));
 	try {
-		const claim = await log.claim(job.data.sub_id, job.data.seq);
+		const claim = await tenantLog.claim(job.data.sub_id, job.data.seq);
 		if (!claim) return message.ack();
 		const at = Date.now();
 		const outcome = await attemptDelivery({
@@ -35,12 +36,12 @@ async function deliverOne(message: Message, env: Env): Promise<void> {
 			now: at,
 			timeoutMs: claim.timeout_ms,
 		});
-		const next = await log.report(job.data.sub_id, job.data.seq, outcome, at);
+		const next = await tenantLog.report(job.data.sub_id, job.data.seq, outcome, at);
 		if (next) message.retry({ delaySeconds: next.retry_delay_seconds });
 		else message.ack();
 	} catch (err) {
 		// The log could not be reached: the job stays queued in the log under its lease, and comes back.
-		console.error(JSON.stringify({ msg: "delivery job failed", id: message.id, error: String(err) }));
+		log("error", "delivery job failed", { message_id: message.id, subscription: job.data.sub_id, error: String(err) });
 		message.retry({ delaySeconds: UNREACHABLE_RETRY_SECONDS });
 	}
 }

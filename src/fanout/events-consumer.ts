@@ -3,6 +3,7 @@
  * Object was unreachable. Appending is idempotent by dedupe key, so a redelivered message is harmless.
  * Such an event takes its sequence when it is appended here, not when ingest answered 200.
  */
+import { log } from "../log";
 import { AppendInputSchema, EventsMessageSchema } from "./hand-off";
 import type { AppendInput } from "./log-store";
 
@@ -25,16 +26,22 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
 		try {
 			const job = await resolve(env, message.body);
 			if (!job) {
-				console.error(JSON.stringify({ msg: "dropping unreadable events message", id: message.id }));
+				log("error", "dropping unreadable events message", { message_id: message.id });
 				message.ack();
 				continue;
 			}
 			const result = await env.TENANT.getByName(job.input.envelope.tenant).append(job.input);
 			if (job.spool) await env.CONFIG.delete(job.spool);
-			console.log(JSON.stringify({ msg: "queued event appended", tenant: job.input.envelope.tenant, ...result }));
+			log("info", "queued event appended", {
+				tenant: job.input.envelope.tenant,
+				source: job.input.envelope.source,
+				event_id: result.id,
+				sequence: result.sequence,
+				outcome: result.duplicate ? "duplicate" : "appended",
+			});
 			message.ack();
 		} catch (err) {
-			console.error(JSON.stringify({ msg: "queued append failed", id: message.id, error: String(err) }));
+			log("error", "queued append failed", { message_id: message.id, error: String(err) });
 			message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
 		}
 	}

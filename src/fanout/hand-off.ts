@@ -4,6 +4,7 @@
  * authentic event because the log is briefly unreachable would lose it.
  */
 import { z } from "zod";
+import { log } from "../log";
 import { Problem } from "../problem";
 import { PendingEnvelopeSchema } from "../schema/envelope";
 import type { AppendInput, AppendResult } from "./log-store";
@@ -31,15 +32,17 @@ export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutc
 		const result = await env.TENANT.getByName(input.envelope.tenant).append(input);
 		return { ...result, via: "log" };
 	} catch (err) {
-		console.error(
-			JSON.stringify({ msg: "append failed, queueing", tenant: input.envelope.tenant, error: String(err) }),
-		);
+		log("warn", "append failed, queueing", {
+			tenant: input.envelope.tenant,
+			event_id: input.envelope.id,
+			error: String(err),
+		});
 	}
 	try {
 		await env.EVENTS.send(await toMessage(env, input), { contentType: "json" });
 		return { id: input.envelope.id, sequence: null, duplicate: false, via: "queue" };
 	} catch (err) {
-		console.error(JSON.stringify({ msg: "queueing failed", tenant: input.envelope.tenant, error: String(err) }));
+		log("error", "queueing failed", { tenant: input.envelope.tenant, event_id: input.envelope.id, error: String(err) });
 		throw new Problem(503, "unavailable", "Temporarily unable to accept events", {}, { "retry-after": "30" });
 	}
 }

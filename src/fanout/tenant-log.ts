@@ -6,6 +6,7 @@
  * `claim`/`report`. Storage lives in ./log-store and ./delivery-store; this class stays thin.
  */
 import { DurableObject } from "cloudflare:workers";
+import { log } from "../log";
 import { activeSecrets, type Subscription, SubscriptionSchema } from "../schema/subscription";
 import { type AttemptOutcome, attemptDelivery, DEFAULT_TIMEOUT_MS } from "./deliver";
 import * as store from "./delivery-store";
@@ -264,18 +265,18 @@ export class TenantLog extends DurableObject<Env> {
 			settle(this.#sql, { sub, row, eventId, outcome, at, via, queueLeaseMs: QUEUE_LEASE_MS }),
 		);
 		if (decision.subscriptionStatus) this.#subs = null;
-		console.log(
-			JSON.stringify({
-				msg: "delivery attempt",
-				subscription: sub.id,
-				event: eventId,
-				sequence: row.seq,
-				status: outcome.status,
-				error: outcome.classification.outcome === "retry" ? outcome.classification.error : null,
-				latency_ms: outcome.latencyMs,
-				decision: decision.kind,
-			}),
-		);
+		log("info", "delivery attempt", {
+			tenant: this.ctx.id.name,
+			subscription: sub.id,
+			event_id: eventId,
+			sequence: row.seq,
+			via,
+			status: outcome.status,
+			error: outcome.classification.outcome === "retry" ? outcome.classification.error : null,
+			outcome: decision.kind,
+			latency_ms: outcome.latencyMs,
+		});
+
 		return decision;
 	}
 

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { readSource } from "../config";
 import { handOff } from "../fanout/hand-off";
 import { eventId } from "../ids";
+import { log } from "../log";
 import { parseBody } from "../normalize/body";
 import { Problem } from "../problem";
 import { type BodyFormat, providerOf } from "../providers";
@@ -86,7 +87,7 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 		source,
 	);
 	if (!proof.ok) {
-		console.warn(JSON.stringify({ msg: "ingest rejected", tenant, source: sourceId, reason: proof.reason }));
+		log("warn", "ingest rejected", { tenant, source: sourceId, outcome: proof.reason, latency_ms: Date.now() - now });
 		// Say nothing about which check failed.
 		throw new Problem(401, "unauthorized", "Unauthorized");
 	}
@@ -108,7 +109,15 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 	};
 	const dedupeKey = dedupe_key ?? `sha256:${await sha256Hex(utf8(JSON.stringify(event.raw)))}`;
 	const outcome = await handOff(c.env, { envelope, dedupe_key: dedupeKey });
-	console.log(JSON.stringify({ msg: "ingest accepted", tenant, source: sourceId, type: envelope.type, ...outcome }));
+	log("info", "ingest accepted", {
+		tenant,
+		source: sourceId,
+		event_id: outcome.id,
+		type: envelope.type,
+		sequence: outcome.sequence,
+		outcome: outcome.duplicate ? "duplicate" : outcome.via === "queue" ? "queued" : "appended",
+		latency_ms: Date.now() - now,
+	});
 	return c.json({ id: outcome.id, duplicate: outcome.duplicate }, 200);
 });
 
