@@ -2,22 +2,29 @@
  * Delivery state in the tenant's SQLite database: subscriptions (the copy delivery reads), one
  * delivery row per (subscription, event) with its state, and the attempt log. Tables: docs/storage.md.
  *
- * Delivery row states: pending (due at next_at), in_flight (an ordered attempt is running; next_at is
- * its lease), queued (an unordered job is on the DELIVERIES queue; next_at is its lease), delivered,
- * failed (dead-lettered). An expired lease means the attempt was lost (crash, eviction): it is retried.
+ * Delivery row states: pending (due at next_at), queued (an unordered job is on the DELIVERIES queue;
+ * next_at is its lease), delivered, failed (dead-lettered). An ordered attempt leaves its row pending
+ * while it runs: only one alarm runs at a time, and if that run dies the row is still due, so the next
+ * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
 import type { ErrorClass } from "./classify";
 import { headSequence, metaNumber, setMeta } from "./log-store";
 
-export type DeliveryState = "pending" | "in_flight" | "queued" | "delivered" | "failed";
-export const OPEN_STATES = "('pending', 'in_flight', 'queued')";
+export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
+/**
+ * Must match the WHERE of the `deliveries_open` partial index. Queries on open rows name that index
+ * (INDEXED BY): left to itself the planner walks the primary key, which reads a subscription's whole
+ * delivered history to find its few open rows, and SQLite errors out if the index cannot serve.
+ */
+export const OPEN_STATES = "('pending', 'queued')";
 
 export type DeliveryRow = {
 	sub_id: string;
 	seq: number;
 	state: DeliveryState;
 	attempts: number;
+	total_attempts: number;
 	next_at: number;
 	last_status: number | null;
 	last_error: string | null;
@@ -83,7 +90,7 @@ export function reopen(sql: SqlStorage, subId: string, seqs: readonly number[], 
 			`INSERT INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
 			 ON CONFLICT (sub_id, seq) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at,
 			   updated_at = excluded.updated_at
-			 WHERE deliveries.state NOT IN ('in_flight', 'queued')`,
+			 WHERE deliveries.state <> 'queued'`,
 			subId,
 			seq,
 			now,
@@ -99,24 +106,41 @@ export function orderedHead(sql: SqlStorage, subId: string): DeliveryRow | null 
 	return (
 		sql
 			.exec<DeliveryRow>(
-				`SELECT * FROM deliveries WHERE sub_id = ? AND state IN ${OPEN_STATES} ORDER BY seq LIMIT 1`,
+				`SELECT * FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES} ORDER BY seq LIMIT 1`,
 				subId,
 			)
 			.toArray()[0] ?? null
 	);
 }
 
-/** Open rows of active unordered subscriptions that are due (pending) or whose lease ran out. */
-export function dueUnordered(sql: SqlStorage, now: number, limit: number): DeliveryRow[] {
+/** Ids of active subscriptions with the given ordering. */
+export function activeIds(sql: SqlStorage, ordering: "ordered" | "unordered"): string[] {
 	return sql
-		.exec<DeliveryRow>(
-			`SELECT d.* FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id
-			 WHERE d.state IN ${OPEN_STATES} AND d.next_at <= ? AND s.status = 'active' AND s.ordering = 'unordered'
-			 ORDER BY d.next_at LIMIT ?`,
-			now,
-			limit,
-		)
-		.toArray();
+		.exec<{ id: string }>("SELECT id FROM subscriptions WHERE status = 'active' AND ordering = ?", ordering)
+		.toArray()
+		.map((r) => r.id);
+}
+
+/**
+ * Open rows of active unordered subscriptions that are due (pending) or whose lease ran out. Asked per
+ * subscription, so the query reads only open rows through `deliveries_open`, never delivered history.
+ */
+export function dueUnordered(sql: SqlStorage, now: number, limit: number): DeliveryRow[] {
+	const due: DeliveryRow[] = [];
+	for (const id of activeIds(sql, "unordered")) {
+		if (due.length >= limit) break;
+		due.push(
+			...sql
+				.exec<DeliveryRow>(
+					`SELECT * FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES} AND next_at <= ? LIMIT ?`,
+					id,
+					now,
+					limit - due.length,
+				)
+				.toArray(),
+		);
+	}
+	return due;
 }
 
 export function getDelivery(sql: SqlStorage, subId: string, seq: number): DeliveryRow | null {
@@ -125,7 +149,7 @@ export function getDelivery(sql: SqlStorage, subId: string, seq: number): Delive
 	);
 }
 
-/** Moves a delivery to a new state; `next_at` is the due time (pending) or the lease (in_flight, queued). */
+/** Moves a delivery to a new state; `next_at` is the due time (pending) or the lease (queued). */
 export function setDeliveryState(
 	sql: SqlStorage,
 	row: Pick<DeliveryRow, "sub_id" | "seq">,
@@ -163,10 +187,16 @@ export function recordAttempt(
 	state: DeliveryState,
 	roundAttempts: number,
 ): number {
-	const attempt =
-		(sql
-			.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE sub_id = ? AND seq = ?", rec.subId, rec.seq)
-			.one().n ?? 0) + 1;
+	// The row keeps the running total, so numbering an attempt reads one row, not the attempt history.
+	const total =
+		sql
+			.exec<{ n: number }>(
+				"SELECT total_attempts AS n FROM deliveries WHERE sub_id = ? AND seq = ?",
+				rec.subId,
+				rec.seq,
+			)
+			.toArray()[0]?.n ?? 0;
+	const attempt = total + 1;
 	sql.exec(
 		"INSERT INTO attempts (sub_id, seq, event_id, attempt, at, status, error, latency_ms, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		rec.subId,
@@ -180,10 +210,12 @@ export function recordAttempt(
 		rec.nextAt,
 	);
 	sql.exec(
-		`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?, updated_at = ?
+		`UPDATE deliveries SET state = ?, attempts = ?, total_attempts = ?, next_at = ?, last_status = ?, last_error = ?,
+		   updated_at = ?
 		 WHERE sub_id = ? AND seq = ?`,
 		state,
 		roundAttempts,
+		attempt,
 		rec.nextAt ?? rec.at,
 		rec.status,
 		rec.error,
@@ -199,19 +231,21 @@ export function recordAttempt(
  * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at.
  */
 export function nextWake(sql: SqlStorage): number | null {
-	const unordered = sql
-		.exec<{ t: number | null }>(
-			`SELECT MIN(d.next_at) AS t FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id
-			 WHERE d.state IN ${OPEN_STATES} AND s.status = 'active' AND s.ordering = 'unordered'`,
-		)
-		.one().t;
-	let earliest = unordered ?? null;
-	for (const { id } of sql.exec<{ id: string }>(
-		"SELECT id FROM subscriptions WHERE status = 'active' AND ordering = 'ordered'",
-	)) {
-		const head = orderedHead(sql, id);
-		if (head && (earliest === null || head.next_at < earliest)) earliest = head.next_at;
+	let earliest: number | null = null;
+	const consider = (t: number | null | undefined) => {
+		if (t !== null && t !== undefined && (earliest === null || t < earliest)) earliest = t;
+	};
+	for (const id of activeIds(sql, "unordered")) {
+		consider(
+			sql
+				.exec<{ t: number | null }>(
+					`SELECT MIN(next_at) AS t FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
+					id,
+				)
+				.one().t,
+		);
 	}
+	for (const id of activeIds(sql, "ordered")) consider(orderedHead(sql, id)?.next_at);
 	return earliest;
 }
 

@@ -42,6 +42,8 @@ export interface EventDetail {
 	type: string;
 	source: string;
 	deliveries: DeliveryView[];
+	/** Every attempt to deliver it, oldest first. */
+	attempts: AttemptView[];
 }
 
 export interface AttemptView {
@@ -115,7 +117,11 @@ export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 		.toArray()[0];
 	if (!row) return null;
 	const deliveries = sql
-		.exec<DeliveryRow>("SELECT * FROM deliveries WHERE seq = ? ORDER BY sub_id", row.seq)
+		// One primary-key lookup per subscription, rather than an index on seq that every insert would pay for.
+		.exec<DeliveryRow>(
+			"SELECT d.* FROM subscriptions s JOIN deliveries d ON d.sub_id = s.id AND d.seq = ? ORDER BY s.id",
+			row.seq,
+		)
 		.toArray()
 		.map((d) => ({
 			subscription_id: d.sub_id,
@@ -125,8 +131,42 @@ export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 			last_status: d.last_status,
 			last_error: d.last_error,
 		}));
-	return { envelope: row.envelope, sequence: row.seq, type: row.type, source: row.source, deliveries };
+	const attempts = sql.exec<AttemptRow>("SELECT * FROM attempts WHERE seq = ? ORDER BY id", row.seq).toArray();
+	return {
+		envelope: row.envelope,
+		sequence: row.seq,
+		type: row.type,
+		source: row.source,
+		deliveries,
+		attempts: attempts.map(attemptView),
+	};
 }
+
+type AttemptRow = {
+	id: number;
+	sub_id: string;
+	event_id: string;
+	seq: number;
+	attempt: number;
+	at: number;
+	status: number | null;
+	error: string | null;
+	latency_ms: number;
+	next_at: number | null;
+};
+
+const attemptView = (r: AttemptRow): AttemptView => ({
+	id: r.id,
+	subscription_id: r.sub_id,
+	event_id: r.event_id,
+	sequence: r.seq,
+	attempt: r.attempt,
+	at: new Date(r.at).toISOString(),
+	status: r.status,
+	error: r.error,
+	latency_ms: r.latency_ms,
+	next_attempt_at: iso(r.next_at),
+});
 
 export function listAttempts(
 	sql: SqlStorage,
@@ -134,18 +174,7 @@ export function listAttempts(
 	opts: { limit: number; cursor?: number },
 ): Page<AttemptView> {
 	const rows = sql
-		.exec<{
-			id: number;
-			sub_id: string;
-			event_id: string;
-			seq: number;
-			attempt: number;
-			at: number;
-			status: number | null;
-			error: string | null;
-			latency_ms: number;
-			next_at: number | null;
-		}>(
+		.exec<AttemptRow>(
 			"SELECT * FROM attempts WHERE sub_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
 			subId,
 			opts.cursor ?? Number.MAX_SAFE_INTEGER,
@@ -154,18 +183,7 @@ export function listAttempts(
 		.toArray();
 	const page = rows.slice(0, opts.limit);
 	return {
-		data: page.map((r) => ({
-			id: r.id,
-			subscription_id: r.sub_id,
-			event_id: r.event_id,
-			sequence: r.seq,
-			attempt: r.attempt,
-			at: new Date(r.at).toISOString(),
-			status: r.status,
-			error: r.error,
-			latency_ms: r.latency_ms,
-			next_attempt_at: iso(r.next_at),
-		})),
+		data: page.map(attemptView),
 		next_cursor: rows.length > opts.limit ? String(page.at(-1)?.id) : null,
 	};
 }
@@ -174,7 +192,7 @@ export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionS
 	const head = headSequence(sql);
 	const open = sql
 		.exec<{ n: number; first: number | null }>(
-			`SELECT COUNT(*) AS n, MIN(seq) AS first FROM deliveries WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
+			`SELECT COUNT(*) AS n, MIN(seq) AS first FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
 			subId,
 		)
 		.one();

@@ -19,7 +19,11 @@ export interface AppendResult {
 /** Dedupe keys are remembered at least this long, whatever the event retention. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/** Schema migrations, applied in order once; never edit a shipped one, append a new one. */
+/**
+ * Schema migrations, applied in order once; never edit a shipped one, append a new one.
+ * Every index costs a billed row write on each insert, so there are only the ones hot paths read
+ * through; pruning (hourly) scans instead, and rows read cost a thousandth of rows written.
+ */
 const MIGRATIONS: string[] = [
 	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 	 CREATE TABLE events (
@@ -32,15 +36,13 @@ const MIGRATIONS: string[] = [
 	 );
 	 CREATE INDEX events_by_type ON events (type, seq);
 	 CREATE INDEX events_by_source ON events (source, seq);
-	 CREATE INDEX events_by_time ON events (received_at);
 	 CREATE TABLE dedupe (
 	   source TEXT NOT NULL,
 	   key TEXT NOT NULL,
 	   event_id TEXT NOT NULL,
 	   expires_at INTEGER NOT NULL,
 	   PRIMARY KEY (source, key)
-	 ) WITHOUT ROWID;
-	 CREATE INDEX dedupe_by_expiry ON dedupe (expires_at);`,
+	 ) WITHOUT ROWID;`,
 	`CREATE TABLE subscriptions (
 	   id TEXT PRIMARY KEY,
 	   config TEXT NOT NULL,
@@ -54,15 +56,14 @@ const MIGRATIONS: string[] = [
 	   seq INTEGER NOT NULL,
 	   state TEXT NOT NULL,
 	   attempts INTEGER NOT NULL DEFAULT 0,
+	   total_attempts INTEGER NOT NULL DEFAULT 0,
 	   next_at INTEGER NOT NULL,
 	   last_status INTEGER,
 	   last_error TEXT,
 	   updated_at INTEGER NOT NULL,
 	   PRIMARY KEY (sub_id, seq)
 	 ) WITHOUT ROWID;
-	 CREATE INDEX deliveries_open ON deliveries (sub_id, seq) WHERE state IN ('pending', 'in_flight', 'queued');
-	 CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state IN ('pending', 'in_flight', 'queued');
-	 CREATE INDEX deliveries_by_seq ON deliveries (seq);
+	 CREATE INDEX deliveries_open ON deliveries (sub_id, seq) WHERE state IN ('pending', 'queued');
 	 CREATE TABLE attempts (
 	   id INTEGER PRIMARY KEY,
 	   sub_id TEXT NOT NULL,
@@ -75,9 +76,7 @@ const MIGRATIONS: string[] = [
 	   latency_ms INTEGER NOT NULL,
 	   next_at INTEGER
 	 );
-	 CREATE INDEX attempts_by_sub ON attempts (sub_id, id);
-	 CREATE INDEX attempts_by_seq ON attempts (seq);
-	 CREATE INDEX attempts_by_time ON attempts (at);`,
+	 CREATE INDEX attempts_by_sub ON attempts (sub_id, id);`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */
@@ -106,9 +105,13 @@ export function setMeta(sql: SqlStorage, key: string, value: string | number): v
 	);
 }
 
-/** The highest sequence ever assigned (0 before the first event). Survives pruning. */
+/**
+ * The highest sequence ever assigned (0 before the first event). Read from the log itself, so an
+ * append writes no counter; pruning records the floor in meta, so numbering survives it.
+ */
 export function headSequence(sql: SqlStorage): number {
-	return metaNumber(sql, "head_seq");
+	const last = sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+	return Math.max(last, metaNumber(sql, "head_seq"));
 }
 
 /**
@@ -153,7 +156,6 @@ export function appendEvent(
 		envelope.id,
 		now + DEDUPE_WINDOW_MS,
 	);
-	setMeta(sql, "head_seq", sequence);
 	return { result: { id: envelope.id, sequence, duplicate: false }, envelope };
 }
 
@@ -165,14 +167,29 @@ export function eventText(sql: SqlStorage, seq: number): { id: string; envelope:
 	);
 }
 
+/** How many of the oldest events one pruning pass looks at; the alarm comes back for the rest. */
+const PRUNE_BATCH = 10_000;
+
 /**
  * Drops events received before `cutoff` with their deliveries and attempts, and expired dedupe keys.
- * The head sequence lives in meta, so numbering continues after everything is pruned.
+ * Sequence order is arrival order, so the oldest events are a prefix of the log: read it in order
+ * instead of keeping a time index that every append would pay to write.
  */
 export function prune(sql: SqlStorage, cutoff: number, now: number): void {
-	sql.exec("DELETE FROM events WHERE received_at < ?", cutoff);
-	const oldest = sql.exec<{ s: number | null }>("SELECT MIN(seq) AS s FROM events").one().s ?? headSequence(sql) + 1;
-	sql.exec("DELETE FROM deliveries WHERE seq < ?", oldest);
-	sql.exec("DELETE FROM attempts WHERE seq < ? OR at < ?", oldest, cutoff);
+	const last = sql
+		.exec<{ s: number | null }>(
+			"SELECT MAX(seq) AS s FROM (SELECT seq, received_at FROM events ORDER BY seq LIMIT ?) WHERE received_at < ?",
+			PRUNE_BATCH,
+			cutoff,
+		)
+		.one().s;
+	if (last !== null) {
+		setMeta(sql, "head_seq", headSequence(sql)); // numbering continues even if every event goes
+		sql.exec("DELETE FROM events WHERE seq <= ?", last);
+		for (const { id } of sql.exec<{ id: string }>("SELECT id FROM subscriptions")) {
+			sql.exec("DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?", id, last);
+			sql.exec("DELETE FROM attempts WHERE sub_id = ? AND seq <= ?", id, last);
+		}
+	}
 	sql.exec("DELETE FROM dedupe WHERE expires_at <= ?", now);
 }

@@ -63,18 +63,31 @@ export class TenantLog extends DurableObject<Env> {
 	async append(input: unknown): Promise<AppendResult> {
 		const parsed = AppendInputSchema.parse(input); // RPC input is a trust boundary
 		const now = Date.now();
+		let deliverNow = false;
 		const result = this.ctx.storage.transactionSync(() => {
 			const { result, envelope } = appendEvent(this.#sql, parsed, now);
 			if (envelope) {
-				const targets = [...this.#subscriptions().values()]
-					.filter((s) => s.status !== "disabled" && subscriptionMatches(s, envelope))
-					.map((s) => s.id);
-				store.fanOut(this.#sql, envelope.sequence, targets, now);
+				const targets = [...this.#subscriptions().values()].filter(
+					(s) => s.status !== "disabled" && subscriptionMatches(s, envelope),
+				);
+				store.fanOut(
+					this.#sql,
+					envelope.sequence,
+					targets.map((s) => s.id),
+					now,
+				);
+				deliverNow = targets.some((s) => s.status === "active");
 			}
 			return result;
 		});
-		if (!result.duplicate) await this.#wake(now);
+		// Each setAlarm is a billed row write: wake now only for deliveries; otherwise make sure the hourly
+		// pruning will run (a no-op when an alarm is already set earlier, as it is during a stream).
+		if (!result.duplicate) await this.#wake(deliverNow ? now : this.#nextPruneAt(now));
 		return result;
+	}
+
+	#nextPruneAt(now: number): number {
+		return metaNumber(this.#sql, "next_prune_at") || now + PRUNE_EVERY_MS;
 	}
 
 	/** Removes the whole log, for tenant deletion: every table and the alarm. The object starts empty. */
@@ -239,7 +252,8 @@ export class TenantLog extends DurableObject<Env> {
 				store.setDeliveryState(this.#sql, head, "failed", now, now); // pruned by retention
 				continue;
 			}
-			store.setDeliveryState(this.#sql, head, "in_flight", now + this.#timeoutMs + LEASE_MARGIN_MS, now);
+			// No "in flight" write: this is the only alarm run, and if it dies the row is still due and the
+			// safety alarm set at the start of the run retries it.
 			const outcome = await attemptDelivery({
 				url: sub.url,
 				secrets: activeSecrets(sub, now),
@@ -315,7 +329,9 @@ export class TenantLog extends DurableObject<Env> {
 		const pruneAt = hasEvents ? metaNumber(this.#sql, "next_prune_at") : null;
 		const candidates = [due, pruneAt].filter((t): t is number => t !== null);
 		if (candidates.length === 0) return this.ctx.storage.deleteAlarm();
-		await this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(...candidates)));
+		const at = Math.max(Date.now(), Math.min(...candidates));
+		// Setting the alarm to the time it already has would still bill a row write.
+		if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
 	}
 
 	/** Makes sure the alarm fires no later than `at`. */

@@ -4,6 +4,7 @@ import { requireTenant } from "../../auth";
 import { Problem } from "../../problem";
 import { EnvelopeSchema } from "../../schema/envelope";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf, SlugParam } from "./common";
+import { AttemptSchema } from "./subscriptions";
 
 const EventSummarySchema = z
 	.object({ id: z.string(), sequence: z.number(), type: z.string(), source: z.string(), received_at: z.string() })
@@ -12,7 +13,7 @@ const EventSummarySchema = z
 const DeliverySchema = z
 	.object({
 		subscription_id: z.string(),
-		state: z.enum(["pending", "in_flight", "queued", "delivered", "failed"]),
+		state: z.enum(["pending", "queued", "delivered", "failed"]),
 		attempts: z.number(),
 		next_attempt_at: z.string().nullable(),
 		last_status: z.number().nullable(),
@@ -21,7 +22,11 @@ const DeliverySchema = z
 	.openapi("Delivery");
 
 const EventDetailSchema = z
-	.object({ envelope: EnvelopeSchema.openapi("Envelope"), deliveries: z.array(DeliverySchema) })
+	.object({
+		envelope: EnvelopeSchema.openapi("Envelope"),
+		deliveries: z.array(DeliverySchema),
+		attempts: z.array(AttemptSchema).openapi({ description: "Every delivery attempt, oldest first" }),
+	})
 	.openapi("EventDetail");
 
 const ListQuerySchema = PageQuerySchema.extend({
@@ -86,7 +91,8 @@ events.openapi(
 		const detail = await c.env.TENANT.getByName(c.get("tenant")).getEvent(c.req.valid("param").id);
 		if (!detail) throw new Problem(404, "not_found", "Not found");
 		// The log keeps the exact signed text; one parse here re-embeds it in the answer.
-		return c.json({ envelope: JSON.parse(detail.envelope), deliveries: detail.deliveries }, 200);
+		const { deliveries, attempts } = detail;
+		return c.json({ envelope: JSON.parse(detail.envelope), deliveries, attempts }, 200);
 	},
 );
 

@@ -1,0 +1,71 @@
+/**
+ * Billable operations per accepted event and per delivery, measured on the real code paths (ingest
+ * through SELF, delivery to a real local subscriber). Prints the figures docs/cost.md is built from,
+ * and fails if a change makes the hot paths costlier than the budgets below.
+ */
+import { describe, expect, it } from "vitest";
+import { postCalls, seedVoipbin } from "../support/events";
+import { sinkName, sinkUrl, waitFor } from "../support/sink";
+import { freshTenant } from "../support/sources";
+import { subscribe } from "../support/subscriptions";
+import { meterTenant } from "./meter";
+
+const EVENTS = 100;
+
+async function measure(setup: (tenant: string) => Promise<string[]>) {
+	const tenant = freshTenant("cost");
+	await seedVoipbin(tenant);
+	const meter = await meterTenant(tenant);
+	const sinks = await setup(tenant);
+	const before = await meter.read();
+	await postCalls(tenant, EVENTS);
+	for (const sink of sinks) await waitFor(sink, (r) => r.length >= EVENTS, 30_000);
+	await new Promise((r) => setTimeout(r, 300)); // let the last alarm run finish its bookkeeping
+	const after = await meter.read();
+	console.info("cost: top reads", JSON.stringify(after.topReads));
+	const per = (k: "rowsRead" | "rowsWritten" | "setAlarms" | "alarmRuns" | "statements") =>
+		Math.round(((after[k] - before[k]) / EVENTS) * 100) / 100;
+	return {
+		rowsReadPerEvent: per("rowsRead"),
+		rowsWrittenPerEvent: per("rowsWritten"),
+		setAlarmsPerEvent: per("setAlarms"),
+		alarmRunsPerEvent: per("alarmRuns"),
+		statementsPerEvent: per("statements"),
+	};
+}
+
+describe("billable operations per event", () => {
+	it("with no subscription", async () => {
+		const m = await measure(async () => []);
+		console.info("cost: no subscription", JSON.stringify(m));
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(7);
+		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(6);
+		// No subscription, nothing to deliver: no alarm runs, no setAlarm per event.
+		expect(m.alarmRunsPerEvent).toBe(0);
+		expect(m.setAlarmsPerEvent).toBeLessThanOrEqual(0.05);
+	});
+
+	it("with one ordered subscription", async () => {
+		const m = await measure(async (tenant) => {
+			const sink = sinkName();
+			await subscribe(tenant, { url: sinkUrl("ok", sink) });
+			return [sink];
+		});
+		console.info("cost: one ordered subscription", JSON.stringify(m));
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(14);
+		// Reads stay flat as the log grows: finding the head uses the open-rows index, not history.
+		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(15);
+		expect(m.alarmRunsPerEvent).toBeLessThanOrEqual(1);
+	});
+
+	it("with one unordered subscription", async () => {
+		const m = await measure(async (tenant) => {
+			const sink = sinkName();
+			await subscribe(tenant, { url: sinkUrl("ok", sink), ordering: "unordered" });
+			return [sink];
+		});
+		console.info("cost: one unordered subscription", JSON.stringify(m));
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(20);
+		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(50);
+	});
+});
