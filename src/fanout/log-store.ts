@@ -34,8 +34,6 @@ const MIGRATIONS: string[] = [
 	   received_at INTEGER NOT NULL,
 	   envelope TEXT NOT NULL
 	 );
-	 CREATE INDEX events_by_type ON events (type, seq);
-	 CREATE INDEX events_by_source ON events (source, seq);
 	 CREATE TABLE dedupe (
 	   source TEXT NOT NULL,
 	   key TEXT NOT NULL,

@@ -38,7 +38,7 @@ describe("billable operations per event", () => {
 	it("with no subscription", async () => {
 		const m = await measure(async () => []);
 		console.info("cost: no subscription", JSON.stringify(m));
-		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(7);
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(5);
 		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(6);
 		// No subscription, nothing to deliver: no alarm runs, no setAlarm per event.
 		expect(m.alarmRunsPerEvent).toBe(0);
@@ -52,7 +52,7 @@ describe("billable operations per event", () => {
 			return [sink];
 		});
 		console.info("cost: one ordered subscription", JSON.stringify(m));
-		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(14);
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(12);
 		// Reads stay flat as the log grows: finding the head uses the open-rows index, not history.
 		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(15);
 		expect(m.alarmRunsPerEvent).toBeLessThanOrEqual(1);
@@ -65,7 +65,7 @@ describe("billable operations per event", () => {
 			return [sink];
 		});
 		console.info("cost: one unordered subscription", JSON.stringify(m));
-		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(20);
+		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(17);
 		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(50);
 	});
 });
