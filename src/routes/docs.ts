@@ -15,7 +15,7 @@ const DOCS_PAGE = `<!doctype html>
 <title>hookfan API reference</title>
 </head>
 <body>
-<script id="api-reference" data-url="/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true}'></script>
+<script id="api-reference" data-url="/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"showDeveloperTools":"never","agent":{"disabled":true},"telemetry":false}'></script>
 <script src="/vendor/scalar/standalone.js"></script>
 </body>
 </html>`;
