@@ -23,6 +23,20 @@ describe("sources", () => {
 		expect(ingest.status).toBe(200);
 	});
 
+	it("applies a changed secret to the very next ingest, despite ingest's config cache", async () => {
+		const { id, key } = await newTenant();
+		const api = as(key);
+		await api("PUT", "/v1/sources/rp", { provider: "rapidpro", secret: "old-token" });
+		const post = (token: string, n: number) =>
+			call(null, "POST", `/in/${id}/rp?token=${token}`, { type: "msg_received", msg: { uuid: `m${n}` } });
+		expect((await post("old-token", 1)).status).toBe(200); // now cached
+		await api("PUT", "/v1/sources/rp", { provider: "rapidpro", secret: "new-token" });
+		expect((await post("old-token", 2)).status).toBe(401);
+		expect((await post("new-token", 3)).status).toBe(200);
+		await api("DELETE", "/v1/sources/rp");
+		expect((await post("new-token", 4)).status).toBe(404);
+	});
+
 	it("replaces a source with 200 and keeps a given secret", async () => {
 		const { key } = await newTenant();
 		const api = as(key);

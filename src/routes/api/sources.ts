@@ -1,7 +1,7 @@
 /** Tenant routes: sources, the endpoints providers post to. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { listIds, readSource, sourceKey } from "../../config";
+import { forgetSource, listIds, readSource, sourceKey } from "../../config";
 import { Problem } from "../../problem";
 import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
 import { ProviderIdSchema } from "../../schema/envelope";
@@ -72,6 +72,7 @@ sources.openapi(
 		const tenant = c.get("tenant");
 		const existed = (await c.env.CONFIG.get(sourceKey(tenant, source))) !== null;
 		await c.env.CONFIG.put(sourceKey(tenant, source), JSON.stringify(parsed.data));
+		forgetSource(tenant, source);
 		return c.json(view(source, parsed.data, new URL(c.req.url).origin, tenant, true), existed ? 200 : 201);
 	},
 );
@@ -134,6 +135,7 @@ sources.openapi(
 		const key = sourceKey(c.get("tenant"), source);
 		if ((await c.env.CONFIG.get(key)) === null) throw new Problem(404, "not_found", "Not found");
 		await c.env.CONFIG.delete(key);
+		forgetSource(c.get("tenant"), source);
 		return c.body(null, 204);
 	},
 );

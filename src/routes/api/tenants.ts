@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashApiKey, requireAdmin } from "../../auth";
 import {
 	deleteApiKey,
+	forgetSource,
 	listAllKeys,
 	putApiKey,
 	readTenant,
@@ -134,7 +135,10 @@ tenants.openapi(
 			await deleteApiKey(kv, id, key);
 		}
 		for (const prefix of [`source:${id}:`, `subscription:${id}:`, `spool:${id}:`]) {
-			for (const name of await listAllKeys(kv, prefix)) await kv.delete(name);
+			for (const name of await listAllKeys(kv, prefix)) {
+				await kv.delete(name);
+				if (prefix.startsWith("source:")) forgetSource(id, name.slice(prefix.length));
+			}
 		}
 		await c.env.TENANT.getByName(id).destroy();
 		await kv.delete(tenantKey(id));
