@@ -13,7 +13,8 @@ export default defineConfig({
 	test: {
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
 		globalSetup: ["./test/global-setup.ts"],
-		exclude: ["test/e2e/**"],
+		// Node-run suites: e2e and chaos drive `wrangler dev`; *.node.test.ts need Node's clock.
+		exclude: ["test/e2e/**", "test/chaos/**", "test/**/*.node.test.ts"],
 		testTimeout: 20_000,
 		silent: "passed-only",
 	},

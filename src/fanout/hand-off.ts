@@ -13,6 +13,12 @@ import type { AppendInput, AppendResult } from "./log-store";
 const MAX_INLINE_BYTES = 100 * 1024;
 /** A spooled event outlives the queue's longest retry horizon. */
 const SPOOL_TTL_SECONDS = 14 * 24 * 3600;
+/**
+ * The log keeps an envelope as one SQLite value, and Durable Object SQLite refuses a value or row over
+ * 2 MB (local workerd does not). An envelope repeats text of its raw payload in `data`, so a body under
+ * the 1 MiB ingest limit can still make one too large; the margin leaves room for the row's other columns.
+ */
+export const MAX_ENVELOPE_BYTES = 1_900_000;
 
 export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
 
@@ -28,6 +34,15 @@ export type HandOffOutcome = AppendResult & { via: "log" | "queue" };
 
 /** Appends to the tenant's log, or queues the event durably. Throws a 503 Problem when neither works. */
 export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutcome> {
+	// What the log refuses, the queue's consumer refuses too: an envelope that does not fit is a bug,
+	// and it fails here (a 500) instead of being queued behind a 200 and dropped by the consumer.
+	AppendInputSchema.parse(input);
+	// Refused now rather than accepted and then failed by every append, the queue's included.
+	if (new TextEncoder().encode(JSON.stringify(input.envelope)).byteLength > MAX_ENVELOPE_BYTES) {
+		throw new Problem(413, "payload_too_large", "The event is too large to store", {
+			detail: `Normalized, this event is over ${MAX_ENVELOPE_BYTES} bytes.`,
+		});
+	}
 	try {
 		const result = await env.TENANT.getByName(input.envelope.tenant).append(input);
 		return { ...result, via: "log" };

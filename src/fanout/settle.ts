@@ -29,7 +29,10 @@ export type Settled =
 export function settle(sql: SqlStorage, input: SettleInput): Settled {
 	const { sub, row, eventId, outcome, at, via } = input;
 	const attempt = row.attempts + 1;
-	const decision = decide(sub, attempt, outcome.classification, at, Math.random());
+	// The wait runs from when the attempt ended: after a timeout, "retry in 5 s" is 5 s after it
+	// gave up, not 5 s after it started (which a 15 s timeout has long passed).
+	const ended = at + outcome.latencyMs;
+	const decision = decide(sub, attempt, outcome.classification, ended, Math.random());
 	const error = outcome.classification.outcome === "retry" ? outcome.classification.error : null;
 	const record = { subId: sub.id, seq: row.seq, eventId, at, status: outcome.status, latencyMs: outcome.latencyMs };
 	switch (decision.kind) {
@@ -40,7 +43,7 @@ export function settle(sql: SqlStorage, input: SettleInput): Settled {
 			recordAttempt(sql, { ...record, error, nextAt: null }, "failed", attempt);
 			return { kind: "dead_letter" };
 		case "retry": {
-			const delaySeconds = Math.max(1, Math.ceil((decision.nextAt - at) / 1000));
+			const delaySeconds = Math.max(1, Math.ceil((decision.nextAt - ended) / 1000));
 			// The queue consumer retries with message.retry when the queue can hold the wait; it keeps a
 			// lease past the due time so a lost message is noticed. Otherwise the alarm picks it up.
 			const viaQueue = via === "queue" && delaySeconds <= MAX_QUEUE_DELAY_SECONDS;

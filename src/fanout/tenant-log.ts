@@ -15,6 +15,7 @@ import { AppendInputSchema } from "./hand-off";
 import * as queries from "./log-queries";
 import { type AppendResult, appendEvent, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
 import { settle } from "./settle";
+import { type DeliveryStats, deliveryStats } from "./stats";
 
 /** A Durable Object holds about six outbound connections; more lanes would only queue inside fetch. */
 const MAX_CONCURRENT_ATTEMPTS = 6;
@@ -25,6 +26,8 @@ const LEASE_MARGIN_MS = 10_000;
 /** How long a queued unordered job may wait for a consumer before it counts as lost and is re-sent. */
 const QUEUE_LEASE_MS = 15 * 60_000;
 const PRUNE_EVERY_MS = 3600_000;
+/** While a lane is mid-attempt, the alarm looks for other due work at least this often. */
+const LOOK_AGAIN_MS = 500;
 const DAY_MS = 86_400_000;
 
 /** What the DELIVERIES consumer needs for one attempt. */
@@ -36,8 +39,19 @@ export interface ClaimedDelivery {
 	timeout_ms: number;
 }
 
+/** A promise to wait on, and the function that settles it. */
+function signal(): { wait: Promise<void>; fire: () => void } {
+	let fire = () => {};
+	const wait = new Promise<void>((resolve) => {
+		fire = resolve;
+	});
+	return { wait, fire };
+}
+
 export class TenantLog extends DurableObject<Env> {
 	#subs: Map<string, Subscription> | null = null;
+	/** Fired when new work may be due (an append, a change): a running alarm looks for it at once. */
+	#laneSignal = signal();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -177,6 +191,11 @@ export class TenantLog extends DurableObject<Env> {
 		return queries.stats(this.#sql);
 	}
 
+	/** Counts, attempt latency and an hourly series over the last hour and day, for GET /v1/stats. */
+	async deliveryStats(): Promise<DeliveryStats> {
+		return deliveryStats(this.#sql, Date.now());
+	}
+
 	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
 	async claim(subId: string, seq: number): Promise<ClaimedDelivery | null> {
 		const now = Date.now();
@@ -225,17 +244,57 @@ export class TenantLog extends DurableObject<Env> {
 		await this.#reschedule();
 	}
 
+	/**
+	 * Runs the due ordered lanes, at most MAX_CONCURRENT_ATTEMPTS at once and one per subscription,
+	 * until none is due and none is mid-attempt. While any lane is busy it keeps looking: work that
+	 * comes due meanwhile (a new event, another lane's retry, an unordered job) starts at once, not
+	 * after a slow subscriber's attempt ends.
+	 */
 	async #runOrderedLanes(deadline: number): Promise<void> {
-		const now = Date.now();
-		const lanes = [...this.#subscriptions().values()].filter((s) => {
-			if (s.status !== "active" || s.ordering !== "ordered") return false;
+		const running = new Map<string, Promise<void>>();
+		while (Date.now() < deadline) {
+			const { due, nextAt } = this.#lanes(Date.now(), running);
+			for (const id of due.slice(0, MAX_CONCURRENT_ATTEMPTS - running.size)) {
+				running.set(
+					id,
+					this.#runLane(id, deadline).finally(() => running.delete(id)),
+				);
+			}
+			if (running.size === 0) return;
+			await this.#enqueueUnordered(Date.now());
+			// Until a lane finishes, new work is signalled, a retry comes due, or it is time to look again.
+			const waitMs = Math.min(nextAt ?? Number.POSITIVE_INFINITY, Date.now() + LOOK_AGAIN_MS, deadline) - Date.now();
+			let timer: ReturnType<typeof setTimeout> | null = null;
+			await Promise.race([
+				...running.values(),
+				this.#laneSignal.wait,
+				new Promise((resolve) => {
+					timer = setTimeout(resolve, Math.max(0, waitMs));
+				}),
+			]);
+			clearTimeout(timer);
+		}
+		await Promise.all(running.values());
+	}
+
+	/** Active ordered subscriptions not running whose head is due, and the earliest head due later. */
+	#lanes(now: number, running: Map<string, unknown>): { due: string[]; nextAt: number | null } {
+		const due: string[] = [];
+		let nextAt: number | null = null;
+		for (const s of this.#subscriptions().values()) {
+			if (s.status !== "active" || s.ordering !== "ordered" || running.has(s.id)) continue;
 			const head = store.orderedHead(this.#sql, s.id);
-			return head !== null && head.next_at <= now;
-		});
-		const worker = async () => {
-			for (let sub = lanes.shift(); sub; sub = lanes.shift()) await this.#runLane(sub.id, deadline);
-		};
-		await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_ATTEMPTS, lanes.length) }, worker));
+			if (head === null) continue;
+			if (head.next_at <= now) due.push(s.id);
+			else if (nextAt === null || head.next_at < nextAt) nextAt = head.next_at;
+		}
+		return { due, nextAt };
+	}
+
+	/** Tells a running alarm that new work may be due. */
+	#wakeLanes(): void {
+		this.#laneSignal.fire();
+		this.#laneSignal = signal();
 	}
 
 	/** Delivers one ordered subscription's events one at a time, in sequence, while they are due. */
@@ -336,6 +395,7 @@ export class TenantLog extends DurableObject<Env> {
 
 	/** Makes sure the alarm fires no later than `at`. */
 	async #wake(at: number): Promise<void> {
+		this.#wakeLanes();
 		const current = await this.ctx.storage.getAlarm();
 		if (current === null || current > at) await this.ctx.storage.setAlarm(at);
 	}

@@ -72,17 +72,20 @@ export const normalizeVoipbin: Normalizer = ({ body }) => {
 	const parsed = VoipbinPayloadSchema.safeParse(body);
 	if (!parsed.success) return { ok: false, issues: parsed.error.issues };
 	const { type, data } = parsed.data;
-	const canonical = VOIPBIN_CALL_TYPES[type];
+	// Own keys only: a type named "constructor" or "__proto__" must not find Object.prototype's members.
+	const canonical = Object.hasOwn(VOIPBIN_CALL_TYPES, type) ? VOIPBIN_CALL_TYPES[type] : undefined;
 	const occurredAt = parseVoipbinTime(data.tm_update) ?? parseVoipbinTime(data.tm_create);
 	const id = text(data.id);
+	const update = text(data.tm_update) ?? "";
 	const event: NormalizedEvent = {
 		provider_type: type,
 		type: canonical ?? `voipbin.${type}`,
 		occurred_at: occurredAt,
 		data: canonical ? callData(data) : {},
 		raw: parsed.data,
-		// Without an id there is nothing stable to key on but the body itself.
-		dedupe_key: id ? `${type}:${id}:${text(data.tm_update) ?? ""}` : null,
+		// Without an id there is nothing stable to key on but the body itself; nor when the parts are too
+		// long for a dedupe key (at most 512 characters: type <= 200, id <= 200, tm_update <= 100).
+		dedupe_key: id && id.length <= 200 && update.length <= 100 ? `${type}:${id}:${update}` : null,
 	};
 	return { ok: true, event };
 };

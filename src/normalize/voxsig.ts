@@ -72,9 +72,13 @@ export function withoutSecrets(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(withoutSecrets);
 	const fields = record(value);
 	if (!fields) return value;
-	const out: Fields = {};
-	for (const [key, child] of Object.entries(fields)) if (!SECRET_KEYS.has(key)) out[key] = withoutSecrets(child);
-	return out;
+	// Object.fromEntries defines own keys: assigning `out["__proto__"]` would replace the copy's
+	// prototype instead, losing the field and making the envelope impossible to send over RPC.
+	return Object.fromEntries(
+		Object.entries(fields)
+			.filter(([key]) => !SECRET_KEYS.has(key))
+			.map(([key, child]) => [key, withoutSecrets(child)]),
+	);
 }
 
 /**

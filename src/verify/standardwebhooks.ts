@@ -48,8 +48,10 @@ export const verifyStandardWebhooks: Verifier<StandardWebhooksSource> = async (i
 	const signatures = input.headers.get("webhook-signature");
 	if (!id || !timestamp || !signatures) return failed({ reason: "missing_proof" });
 	if (!/^\d{1,12}$/.test(timestamp)) return failed({ reason: "bad_timestamp" });
-	const ageSeconds = Math.round(input.now / 1000 - Number(timestamp));
-	if (Math.abs(ageSeconds) > source.tolerance_seconds) return failed({ reason: "stale_timestamp", ageSeconds });
+	// Compared before rounding: a timestamp 300.6 s away is outside a 300 s tolerance.
+	const age = input.now / 1000 - Number(timestamp);
+	if (Math.abs(age) > source.tolerance_seconds)
+		return failed({ reason: "stale_timestamp", ageSeconds: Math.round(age) });
 
 	const key = whsecKey(source.secret);
 	if (!key) return failed({ reason: "bad_signature" });
