@@ -10,6 +10,7 @@ import { notFound, onError } from "./problem";
 import type { AppEnv } from "./routes/api/common";
 import { events } from "./routes/api/events";
 import { sources } from "./routes/api/sources";
+import { stats } from "./routes/api/stats";
 import { subscriptions } from "./routes/api/subscriptions";
 import { tenants } from "./routes/api/tenants";
 import { mountDocs } from "./routes/docs";
@@ -28,6 +29,7 @@ app.route("/", tenants);
 app.route("/", sources);
 app.route("/", subscriptions);
 app.route("/", events);
+app.route("/", stats);
 mountDocs(app);
 
 export default {

@@ -116,22 +116,36 @@ export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 		)
 		.toArray()[0];
 	if (!row) return null;
-	const deliveries = sql
+	const rows = sql
 		// One primary-key lookup per subscription, rather than an index on seq that every insert would pay for.
 		.exec<DeliveryRow>(
 			"SELECT d.* FROM subscriptions s JOIN deliveries d ON d.sub_id = s.id AND d.seq = ? ORDER BY s.id",
 			row.seq,
 		)
-		.toArray()
-		.map((d) => ({
-			subscription_id: d.sub_id,
-			state: d.state,
-			attempts: d.attempts,
-			next_attempt_at: d.state === "pending" ? iso(d.next_at) : null,
-			last_status: d.last_status,
-			last_error: d.last_error,
-		}));
-	const attempts = sql.exec<AttemptRow>("SELECT * FROM attempts WHERE seq = ? ORDER BY id", row.seq).toArray();
+		.toArray();
+	const deliveries = rows.map((d) => ({
+		subscription_id: d.sub_id,
+		state: d.state,
+		attempts: d.attempts,
+		next_attempt_at: d.state === "pending" ? iso(d.next_at) : null,
+		last_status: d.last_status,
+		last_error: d.last_error,
+	}));
+	// No index on seq: walk each subscription's attempts newest first and stop at the row's count, so
+	// reading a recent event's attempts costs about as many rows as attempts made since.
+	const attempts = rows
+		.filter((d) => d.total_attempts > 0)
+		.flatMap((d) =>
+			sql
+				.exec<AttemptRow>(
+					"SELECT * FROM attempts INDEXED BY attempts_by_sub WHERE sub_id = ? AND seq = ? ORDER BY id DESC LIMIT ?",
+					d.sub_id,
+					row.seq,
+					d.total_attempts,
+				)
+				.toArray(),
+		)
+		.sort((a, b) => a.id - b.id);
 	return {
 		envelope: row.envelope,
 		sequence: row.seq,
@@ -196,12 +210,18 @@ export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionS
 			subId,
 		)
 		.one();
-	const lastOk = sql
-		.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM attempts WHERE sub_id = ? AND error IS NULL", subId)
-		.one().at;
+	// Newest first through the subscription's index: stops at the latest success instead of reading
+	// every attempt the subscription ever made (MAX(at) would).
+	const lastOk =
+		sql
+			.exec<{ at: number }>(
+				"SELECT at FROM attempts INDEXED BY attempts_by_sub WHERE sub_id = ? AND error IS NULL ORDER BY id DESC LIMIT 1",
+				subId,
+			)
+			.toArray()[0]?.at ?? null;
 	const lastErr = sql
 		.exec<{ at: number; status: number | null; error: string | null }>(
-			"SELECT at, status, error FROM attempts WHERE sub_id = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1",
+			"SELECT at, status, error FROM attempts INDEXED BY attempts_by_sub WHERE sub_id = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1",
 			subId,
 		)
 		.toArray()[0];

@@ -50,6 +50,15 @@ describe("events", () => {
 			accepted?.id,
 			accepted?.id,
 		]);
+		await new Promise((r) => setTimeout(r, 100));
+		const attempts = await api<{ attempts: { subscription_id: string; attempt: number; status: number }[] }>(
+			"GET",
+			`/v1/events/${accepted?.id}`,
+		);
+		expect(attempts.body.attempts).toEqual([
+			expect.objectContaining({ subscription_id: sub.body.id, attempt: 1, status: 200 }),
+			expect.objectContaining({ subscription_id: sub.body.id, attempt: 2, status: 200 }),
+		]);
 	});
 
 	it("answers unknown events and bad queries with problem+json", async () => {

@@ -24,6 +24,7 @@ const ROUTES = [
 	"get /v1/events",
 	"get /v1/events/{id}",
 	"post /v1/events/{id}/redeliver",
+	"get /v1/stats",
 	"post /in/{tenant}/{source}",
 ];
 

@@ -39,6 +39,7 @@ function routes(v: { sub: { id: string }; eventId: string }): [string, string, u
 		["GET", "/v1/events"],
 		["GET", `/v1/events/${v.eventId}`],
 		["POST", `/v1/events/${v.eventId}/redeliver`, {}],
+		["GET", "/v1/stats"],
 	];
 }
 

@@ -61,6 +61,18 @@ describe("subscriptions", () => {
 		expect(await waitFor(before, () => false, 0)).toEqual([]);
 	});
 
+	it("sets and removes a source filter", async () => {
+		const { api } = await setup();
+		const sub = await api<Sub>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sinkName()), sources: ["vb"] });
+		const path = `/v1/subscriptions/${sub.body.id}`;
+		expect((await api("PATCH", path, { sources: ["vb", "vb2"] })).body).toMatchObject({ sources: ["vb", "vb2"] });
+		expect((await api("PATCH", path, { description: "kept" })).body).toMatchObject({ sources: ["vb", "vb2"] });
+		const cleared = await api<Sub & { sources?: string[] }>("PATCH", path, { sources: null });
+		expect(cleared.status).toBe(200);
+		expect(cleared.body.sources).toBeUndefined();
+		expect((await api<Sub & { sources?: string[] }>("GET", path)).body.sources).toBeUndefined();
+	});
+
 	it("pauses and resumes, delivering what accumulated in order", async () => {
 		const { id, api } = await setup();
 		const sink = sinkName();

@@ -23,7 +23,10 @@ const Editable = SubscriptionSchema.pick({
 	description: true,
 });
 const SubscriptionCreateSchema = Editable.partial().required({ url: true }).strict().openapi("SubscriptionCreate");
-const SubscriptionPatchSchema = Editable.partial().strict().openapi("SubscriptionPatch");
+const SubscriptionPatchSchema = Editable.partial()
+	.extend({ sources: Editable.shape.sources.nullable().openapi({ description: "null removes the source filter" }) })
+	.strict()
+	.openapi("SubscriptionPatch");
 
 const StateSchema = z.object({
 	head_sequence: z.number(),
@@ -51,7 +54,7 @@ const ReplaySchema = z
 	)
 	.openapi("Replay");
 
-const AttemptSchema = z
+export const AttemptSchema = z
 	.object({
 		id: z.number(),
 		subscription_id: z.string(),
@@ -178,10 +181,14 @@ subscriptions.openapi(
 		responses: { 200: json(SubscriptionViewSchema, "Updated"), ...errors(400, 401, 404, 415, 422) },
 	}),
 	async (c) => {
-		const patch = c.req.valid("json");
+		const { sources, ...patch } = c.req.valid("json");
 		checkTarget(c.env, patch.url);
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
-		const sub = SubscriptionSchema.parse({ ...current, ...patch });
+		const sub = SubscriptionSchema.parse({
+			...current,
+			...patch,
+			...(sources !== undefined ? { sources: sources ?? undefined } : {}),
+		});
 		await save(c.env, c.get("tenant"), sub);
 		return c.json(view(sub), 200);
 	},
