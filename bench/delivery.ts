@@ -169,7 +169,7 @@ describe("end-to-end delivery", () => {
 				["measure", "value"],
 				[
 					["events accepted (all 200)", total],
-					["ingest rate (events/s, " + CONCURRENCY + " in flight)", fixed(total / ingestSeconds, 0)],
+					[`ingest rate (events/s, ${CONCURRENCY} in flight)`, fixed(total / ingestSeconds, 0)],
 					["deliveries (2 per event)", total * 2],
 					["deliveries per second, first post to last delivery", fixed((total * 2) / seconds, 0)],
 					["ordered: ingest 200 -> sink, p50 / p99 (ms)", `${percentile(ordered, 50)} / ${percentile(ordered, 99)}`],
