@@ -8,6 +8,8 @@
  * bench/io-stages.ts) and in Node (bench/ingest.ts). `signedRequest` signs with the builders
  * (WebCrypto); bench/node-sign.ts signs the same bytes synchronously for the load generator.
  */
+
+import { PROVIDER_IDS } from "../src/schema/envelope";
 import { CCAI_CLIENT_ID, CCAI_SECRET, ccaiMessage, ccaiRequest } from "../test/builders/cloudcontactai";
 import { RAPIDPRO_TOKEN, rapidproRequest, rapidproResthook } from "../test/builders/rapidpro";
 import { SW_SECRET, standardRequest } from "../test/builders/standardwebhooks";
@@ -21,14 +23,8 @@ import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../test/builders/vo
 import { VOXSIG_SECRET, voxsigMessage, voxsigRequest } from "../test/builders/voxsig";
 import type { SignedRequest } from "../test/support/ingest";
 
-export const BENCH_PROVIDERS = [
-	"rapidpro",
-	"cloudcontactai",
-	"telerivet",
-	"voxsig",
-	"voipbin",
-	"standardwebhooks",
-] as const;
+/** Every provider hookfan supports: the benchmarks cover them all. */
+export const BENCH_PROVIDERS = PROVIDER_IDS;
 export type BenchProvider = (typeof BENCH_PROVIDERS)[number];
 
 /** The tenant every benchmark source belongs to: one tenant, so one Durable Object takes every append. */

@@ -5,7 +5,8 @@ export interface Gateway {
 	adminToken: string;
 }
 
-async function request<T>(url: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+/** One authenticated JSON call; throws with the answer on a non-2xx. */
+export async function request<T>(url: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
 	const res = await fetch(`${url}${path}`, {
 		method,
 		headers: {

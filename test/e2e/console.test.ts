@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSink } from "../support/sink-server";
+import { request } from "./api";
 import { type DevServer, startDev, stateDir } from "./dev-server";
 
 const PORT = 18798;
@@ -48,18 +49,8 @@ afterAll(async () => {
 	sink?.server.close();
 });
 
-async function call<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
-	const res = await fetch(`${server?.url}${path}`, {
-		method,
-		headers: {
-			authorization: `Bearer ${token}`,
-			...(body !== undefined ? { "content-type": "application/json" } : {}),
-		},
-		...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-	});
-	const text = await res.text();
-	if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-	return (text ? JSON.parse(text) : null) as T;
+function call<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
+	return request<T>(server?.url ?? "", token, method, path, body);
 }
 
 /** Posts a VoIPbin call event, signed as VoIPbin signs (hex HMAC-SHA256 of the body). */
