@@ -11,20 +11,23 @@
  *    (Smaller, because every failure waits at least 1 s in an ordered lane.)
  * 3. Fan-out width: one event to 1, 10 and 50 subscriptions; time from the 200 until all have it
  *    (median of BENCH_WIDTH_ROUNDS (5)).
+ * 1 and 2 run BENCH_RUNS (3) times, each on new tenants, and report the median and every run.
+ * BENCH_INSPECTOR=on runs `wrangler dev` itself (debugger attached) instead of scripts/start-worker.mjs.
  */
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDev, stateDir } from "../test/e2e/dev-server";
-import { writeResult } from "./results";
-import { fixed, markdownTable, percentile } from "./stats";
+import { RUNTIME_LABEL, WITH_INSPECTOR, writeResult } from "./results";
+import { fixed, markdownTable, median, percentile } from "./stats";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TENANTS = num("BENCH_TENANTS", 10);
 const EVENTS = num("BENCH_EVENTS", 1000);
 const FAILING_EVENTS = num("BENCH_FAILING_EVENTS", 100);
 const WIDTH_ROUNDS = num("BENCH_WIDTH_ROUNDS", 5);
+const RUNS = num("BENCH_RUNS", 3);
 const CONCURRENCY = num("BENCH_CONNECTIONS", 10);
 const PORT = num("BENCH_PORT", 19160);
 const ADMIN = "bench-admin";
@@ -128,7 +131,7 @@ beforeAll(async () => {
 	await startSink();
 	sinkPort = (sink.address() as AddressInfo).port;
 	process.env.WRANGLER_LOG = process.env.BENCH_WRANGLER_LOG ?? "error";
-	dev = await startDev(PORT, stateDir(), { ADMIN_TOKEN: ADMIN });
+	dev = await startDev(PORT, stateDir(), { ADMIN_TOKEN: ADMIN }, { inspector: WITH_INSPECTOR });
 }, 120_000);
 
 afterAll(async () => {
@@ -136,98 +139,136 @@ afterAll(async () => {
 	sink?.close();
 });
 
+/** A table of per-run measures with their median first: `measures` maps a label to one value per run. */
+function runsTable(measures: [label: string, perRun: number[], digits: number][]): string {
+	const header = ["measure", "median", ...Array.from({ length: RUNS }, (_, i) => `run ${i + 1}`)];
+	return markdownTable(
+		header,
+		measures.map(([label, values, digits]) => [
+			label,
+			fixed(median(values), digits),
+			...values.map((v) => fixed(v, digits)),
+		]),
+	);
+}
+
+interface StreamRun {
+	ingestRate: number;
+	deliveriesPerSecond: number;
+	ordered: number[];
+	unordered: number[];
+}
+
+/** One run of the first benchmark, on tenants of its own. */
+async function streamRun(run: number): Promise<StreamRun> {
+	const name = (kind: string, t: number) => `/ok/${kind}/${run}/${t}`;
+	const posters = await Promise.all(
+		Array.from({ length: TENANTS }, (_, t) =>
+			tenant(`e2e-${run}-${t}`, [
+				{ path: name("ordered", t), ordering: "ordered" },
+				{ path: name("unordered", t), ordering: "unordered" },
+			]),
+		),
+	);
+	const started = Date.now();
+	// Interleave tenants, as real traffic would arrive.
+	const jobs = Array.from({ length: EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
+	await pool(jobs, CONCURRENCY);
+	const ingestSeconds = (Date.now() - started) / 1000;
+	const paths = Array.from({ length: TENANTS }, (_, t) => [name("ordered", t), name("unordered", t)]).flat();
+	const complete = await until(
+		() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= EVENTS),
+		600_000,
+	);
+	expect(complete, `run ${run}: everything delivered`).toBe(true);
+	for (let t = 0; t < TENANTS; t++) expectInOrder(name("ordered", t), EVENTS);
+	const seconds = (Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at))) - started) / 1000;
+	return {
+		ingestRate: (TENANTS * EVENTS) / ingestSeconds,
+		deliveriesPerSecond: (TENANTS * EVENTS * 2) / seconds,
+		ordered: latencies(paths.filter((p) => p.includes("/ordered/"))),
+		unordered: latencies(paths.filter((p) => p.includes("/unordered/"))),
+	};
+}
+
+interface FailingRun {
+	attempts: number;
+	failures: number;
+	seconds: number;
+}
+
+/** One run of the second benchmark, on tenants of its own. */
+async function failingRun(run: number): Promise<FailingRun> {
+	const name = (kind: string, t: number) => `/flaky/${kind}/${run}/${t}`;
+	const retry = Array.from({ length: 20 }, () => 1);
+	const posters = await Promise.all(
+		Array.from({ length: TENANTS }, (_, t) =>
+			tenant(`fail-${run}-${t}`, [
+				{ path: name("ordered", t), ordering: "ordered", retry },
+				{ path: name("unordered", t), ordering: "unordered", retry },
+			]),
+		),
+	);
+	const started = Date.now();
+	const jobs = Array.from({ length: FAILING_EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
+	await pool(jobs, CONCURRENCY);
+	const paths = Array.from({ length: TENANTS }, (_, t) => [name("ordered", t), name("unordered", t)]).flat();
+	const complete = await until(
+		() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= FAILING_EVENTS),
+		900_000,
+	);
+	expect(complete, `run ${run}: everything delivered`).toBe(true);
+	for (let t = 0; t < TENANTS; t++) expectInOrder(name("ordered", t), FAILING_EVENTS);
+	const last = Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at)));
+	return {
+		attempts: paths.reduce((n, p) => n + (seen.get(p)?.length ?? 0), 0),
+		failures: paths.reduce((n, p) => n + (seen.get(p) ?? []).filter((r) => r.status !== 200).length, 0),
+		seconds: (last - started) / 1000,
+	};
+}
+
 describe("end-to-end delivery", () => {
-	it(`${TENANTS} tenants x ${EVENTS} events, ordered and unordered, sink answering at once`, async () => {
-		const posters = await Promise.all(
-			Array.from({ length: TENANTS }, (_, t) =>
-				tenant(`e2e-${t}`, [
-					{ path: `/ok/ordered/${t}`, ordering: "ordered" },
-					{ path: `/ok/unordered/${t}`, ordering: "unordered" },
-				]),
-			),
-		);
-		const started = Date.now();
-		// Interleave tenants, as real traffic would arrive.
-		const jobs = Array.from({ length: EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
-		await pool(jobs, CONCURRENCY);
-		const ingestSeconds = (Date.now() - started) / 1000;
-		const paths = Array.from({ length: TENANTS }, (_, t) => [`/ok/ordered/${t}`, `/ok/unordered/${t}`]).flat();
-		const complete = await until(
-			() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= EVENTS),
-			600_000,
-		);
-		const seconds = (Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at))) - started) / 1000;
-		expect(complete).toBe(true);
-		for (let t = 0; t < TENANTS; t++) expectInOrder(`/ok/ordered/${t}`, EVENTS);
-		const ordered = latencies(paths.filter((p) => p.includes("/ordered/")));
-		const unordered = latencies(paths.filter((p) => p.includes("/unordered/")));
+	it(`${TENANTS} tenants x ${EVENTS} events, ordered and unordered, sink answering at once (${RUNS} runs)`, async () => {
+		const runs: StreamRun[] = [];
+		for (let run = 1; run <= RUNS; run++) runs.push(await streamRun(run));
 		const total = TENANTS * EVENTS;
 		const markdown = [
 			`### End to end: ${TENANTS} tenants x ${EVENTS} events, one ordered + one unordered subscription each`,
 			"",
-			markdownTable(
-				["measure", "value"],
-				[
-					["events accepted (all 200)", total],
-					[`ingest rate (events/s, ${CONCURRENCY} in flight)`, fixed(total / ingestSeconds, 0)],
-					["deliveries (2 per event)", total * 2],
-					["deliveries per second, first post to last delivery", fixed((total * 2) / seconds, 0)],
-					["ordered: ingest 200 -> sink, p50 / p99 (ms)", `${percentile(ordered, 50)} / ${percentile(ordered, 99)}`],
-					[
-						"unordered: ingest 200 -> sink, p50 / p99 (ms)",
-						`${percentile(unordered, 50)} / ${percentile(unordered, 99)}`,
-					],
-					["ordered subscriptions in exact sequence order", `${TENANTS} of ${TENANTS}`],
-				],
-			),
+			`${RUNTIME_LABEL}; ${CONCURRENCY} ingest requests in flight; ${RUNS} runs, each on new tenants. In every run`,
+			`all ${total} events were accepted with 200, all ${total * 2} deliveries arrived, and all ${TENANTS} ordered`,
+			"subscriptions received their events in exact sequence order.",
+			"",
+			runsTable([
+				["ingest rate (events/s)", runs.map((r) => r.ingestRate), 0],
+				["deliveries per second, first post to last delivery", runs.map((r) => r.deliveriesPerSecond), 0],
+				["ordered: ingest 200 -> sink, p50 (ms)", runs.map((r) => percentile(r.ordered, 50)), 0],
+				["ordered: ingest 200 -> sink, p99 (ms)", runs.map((r) => percentile(r.ordered, 99)), 0],
+				["unordered: ingest 200 -> sink, p50 (ms)", runs.map((r) => percentile(r.unordered, 50)), 0],
+				["unordered: ingest 200 -> sink, p99 (ms)", runs.map((r) => percentile(r.unordered, 99)), 0],
+			]),
 		].join("\n");
-		writeResult("delivery-e2e", markdown, {
-			tenants: TENANTS,
-			events: EVENTS,
-			ingestSeconds,
-			seconds,
-			ordered,
-			unordered,
-		});
+		writeResult("delivery-e2e", markdown, { tenants: TENANTS, events: EVENTS, runs });
 	});
 
-	it(`${TENANTS} tenants x ${FAILING_EVENTS} events to a sink failing 30 % at random`, async () => {
-		const retry = Array.from({ length: 20 }, () => 1);
-		const posters = await Promise.all(
-			Array.from({ length: TENANTS }, (_, t) =>
-				tenant(`fail-${t}`, [
-					{ path: `/flaky/ordered/${t}`, ordering: "ordered", retry },
-					{ path: `/flaky/unordered/${t}`, ordering: "unordered", retry },
-				]),
-			),
-		);
-		const started = Date.now();
-		const jobs = Array.from({ length: FAILING_EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
-		await pool(jobs, CONCURRENCY);
-		const paths = Array.from({ length: TENANTS }, (_, t) => [`/flaky/ordered/${t}`, `/flaky/unordered/${t}`]).flat();
-		const complete = await until(
-			() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= FAILING_EVENTS),
-			900_000,
-		);
-		expect(complete).toBe(true);
-		for (let t = 0; t < TENANTS; t++) expectInOrder(`/flaky/ordered/${t}`, FAILING_EVENTS);
-		const attempts = paths.reduce((n, p) => n + (seen.get(p)?.length ?? 0), 0);
-		const failures = paths.reduce((n, p) => n + (seen.get(p) ?? []).filter((r) => r.status !== 200).length, 0);
+	it(`${TENANTS} tenants x ${FAILING_EVENTS} events to a sink failing 30 % at random (${RUNS} runs)`, async () => {
+		const runs: FailingRun[] = [];
+		for (let run = 1; run <= RUNS; run++) runs.push(await failingRun(run));
+		const deliveries = TENANTS * FAILING_EVENTS * 2;
 		const markdown = [
 			`### With a subscriber failing 30 % of attempts: ${TENANTS} tenants x ${FAILING_EVENTS} events`,
 			"",
-			markdownTable(
-				["measure", "value"],
-				[
-					["deliveries", TENANTS * FAILING_EVENTS * 2],
-					["attempts (failed)", `${attempts} (${failures}, ${fixed((failures / attempts) * 100, 1)} %)`],
-					["all delivered", "yes"],
-					["ordered subscriptions in exact sequence order", `${TENANTS} of ${TENANTS}`],
-					["time until the last delivery (s)", fixed((Date.now() - started) / 1000, 1)],
-				],
-			),
+			`${RUNTIME_LABEL}; retry schedule 20 x 1 s; ${RUNS} runs, each on new tenants. In every run all ${deliveries}`,
+			`deliveries arrived and all ${TENANTS} ordered subscriptions received their events in exact sequence order.`,
+			"",
+			runsTable([
+				["attempts", runs.map((r) => r.attempts), 0],
+				["failed attempts", runs.map((r) => r.failures), 0],
+				["failed share (%)", runs.map((r) => (r.failures / r.attempts) * 100), 1],
+				["time until the last delivery (s)", runs.map((r) => r.seconds), 1],
+			]),
 		].join("\n");
-		writeResult("delivery-failing", markdown, { tenants: TENANTS, events: FAILING_EVENTS, attempts, failures });
+		writeResult("delivery-failing", markdown, { tenants: TENANTS, events: FAILING_EVENTS, runs });
 	});
 
 	it("fan-out width: one event to 1, 10 and 50 subscriptions", async () => {
@@ -251,6 +292,8 @@ describe("end-to-end delivery", () => {
 		}
 		const markdown = [
 			`### Fan-out width: one event, time from the provider's POST until every subscription has it (${WIDTH_ROUNDS} rounds)`,
+			"",
+			`${RUNTIME_LABEL}; ordered subscriptions, sink answering at once.`,
 			"",
 			markdownTable(["subscriptions", "median (ms)", "max (ms)"], rows),
 		].join("\n");

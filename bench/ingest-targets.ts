@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { RequestParams } from "autocannon";
+import { VOIPBIN_SECRET } from "../test/builders/voipbin";
 import { signedRequestSync } from "./node-sign";
 import {
 	BENCH_EVENTS,
@@ -20,11 +21,15 @@ export interface Target {
 	/** The only status this target should answer. */
 	expect: number;
 	note: string;
+	/** What the answer must say once the target has been sent before (checked in the smoke test). */
+	answers?: RegExp;
 	/** A fresh request for event `n`. */
 	build(n: number): RequestParams;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const voipbinSignature = (body: string, secret = VOIPBIN_SECRET) =>
+	`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 const ingestPath = (source: string, query = "") => `/in/${BENCH_TENANT}/${source}${query}`;
 
 function providerTarget(provider: BenchProvider): Target {
@@ -97,13 +102,38 @@ export const TARGETS: Target[] = [
 		note: "also parses the body, computes the HMAC and logs a warning; no normalize, no append",
 		build: (n) => {
 			const body = JSON.stringify(benchPayload("voipbin", n));
-			const signature = `sha256=${createHmac("sha256", "not-the-secret").update(body).digest("hex")}`;
+			const signature = voipbinSignature(body, "not-the-secret");
 			return {
 				method: "POST",
 				path: ingestPath(BENCH_SOURCES.voipbin.id),
 				headers: { "content-type": "application/json", "x-voipbin-signature": signature },
 				body,
 			};
+		},
+	},
+	{
+		name: "400 invalid payload",
+		expect: 400,
+		note: "correctly signed, so also verified and normalized, which fails (data is not an object); nothing is logged, nothing appended",
+		build: (n) => {
+			const { data: _data, ...rest } = benchPayload("voipbin", n) as Record<string, unknown>;
+			const body = JSON.stringify({ ...rest, data: `not an object ${n}` });
+			return {
+				method: "POST",
+				path: ingestPath(BENCH_SOURCES.voipbin.id),
+				headers: { "content-type": "application/json", "x-voipbin-signature": voipbinSignature(body) },
+				body,
+			};
+		},
+	},
+	{
+		name: "200 duplicate",
+		expect: 200,
+		note: "the same VoIPbin event every time: everything a new event does, including the Durable Object call and the log line, except the writes (the log finds the dedupe key and stores nothing)",
+		answers: /"duplicate":true/,
+		build: () => {
+			const req = signedRequestSync("voipbin", 0, nowSeconds());
+			return { method: "POST", path: ingestPath(BENCH_SOURCES.voipbin.id), headers: req.headers, body: req.body };
 		},
 	},
 ];

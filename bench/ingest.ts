@@ -13,7 +13,11 @@
  * - a ladder of early exits on VoIPbin's payload, each stopping one stage later: `404` (unknown
  *   source: a KV miss), `415` (wrong content type: a KV hit and the source's parse, body unread),
  *   `400` (a body that is not JSON: also the body read), `401` (wrong signature: also the JSON
- *   parse, the HMAC and a warning logged; no normalize, no append).
+ *   parse, the HMAC and a warning logged; no normalize, no append), `400 invalid payload` (signed
+ *   correctly, so verified, then refused by normalize; nothing logged), and `200 duplicate` (the
+ *   same event again and again: the Durable Object call and the log line, but no writes).
+ * - BENCH_INSPECTOR: "off" (default) runs scripts/start-worker.mjs, the same runtime without the
+ *   debugger `wrangler dev` attaches; "on" runs `wrangler dev` as `npm run dev` does.
  *
  * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (10),
  * BENCH_WARMUP_SECONDS (2, per target, once, not reported), BENCH_PORT (19150), BENCH_TARGETS (a
@@ -30,7 +34,7 @@ import { selectedTargets, type Target } from "./ingest-targets";
 import { checkSigners } from "./node-sign";
 import { BENCH_PROVIDERS, BENCH_SOURCES, BENCH_TENANT } from "./payloads";
 import { ROLES, type Role, snapshot } from "./proc-cpu";
-import { writeResult } from "./results";
+import { RUNTIME_LABEL, WITH_INSPECTOR, writeResult } from "./results";
 import { fixed, markdownTable, median } from "./stats";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -101,18 +105,22 @@ async function seed(dir: string): Promise<void> {
 	}
 }
 
-/** One request per target, checked for its expected status before any load. */
+/** Two requests per target, each checked for its expected status (the second also for `answers`) before any load. */
 async function smokeTest(dev: DevServer, targets: Target[]): Promise<void> {
 	for (const target of targets) {
-		const req = target.build(nextEvent++);
-		const res = await fetch(dev.url + req.path, {
-			method: req.method ?? "GET",
-			...(req.headers ? { headers: req.headers } : {}),
-			...(typeof req.body === "string" ? { body: req.body } : {}),
-		});
-		const text = await res.text();
-		if (res.status !== target.expect)
-			throw new Error(`${target.name}: expected ${target.expect}, got ${res.status}: ${text}`);
+		for (const second of [false, true]) {
+			const req = target.build(nextEvent++);
+			const res = await fetch(dev.url + req.path, {
+				method: req.method ?? "GET",
+				...(req.headers ? { headers: req.headers } : {}),
+				...(typeof req.body === "string" ? { body: req.body } : {}),
+			});
+			const text = await res.text();
+			if (res.status !== target.expect || (second && target.answers && !target.answers.test(text)))
+				throw new Error(
+					`${target.name}: expected ${target.expect} ${target.answers ?? ""}, got ${res.status}: ${text}`,
+				);
+		}
 	}
 }
 
@@ -186,7 +194,7 @@ function report(reports: TargetReport[]): string {
 	});
 	const { rounds, seconds, connections, warmupSeconds } = SETTINGS;
 	return [
-		`Ingest against a no-op route under the same load: wrangler dev (workerd, local KV / Durable Objects / Queues), loaded`,
+		`Ingest against a no-op route under the same load: ${RUNTIME_LABEL}, with workerd's local KV / Durable Objects / Queues; loaded`,
 		`by autocannon from Node on the same machine, ${connections} connections, ${rounds} rounds x ${seconds} s per target`,
 		`(targets interleaved within each round, after one ${warmupSeconds} s warm-up each); medians over rounds. Every`,
 		"request is a distinct, freshly signed event. No subscriptions exist, so no fan-out work follows the append.",
@@ -206,7 +214,7 @@ describe("ingest throughput vs a no-op route", () => {
 		const dir = stateDir();
 		await seed(dir);
 		process.env.WRANGLER_LOG = SETTINGS.wranglerLog; // startDev passes this process's environment on
-		const dev = await startDev(SETTINGS.port, dir);
+		const dev = await startDev(SETTINGS.port, dir, {}, { inspector: WITH_INSPECTOR });
 		try {
 			const targets = selectedTargets();
 			await smokeTest(dev, targets);

@@ -4,7 +4,8 @@
  * whatever else runs; CPU time spent per request does much less, so it is the steadier measure of
  * what a route costs.
  *
- * wrangler dev is three kinds of process: the Node CLI (with esbuild), a workerd that serves the
+ * wrangler dev (or scripts/start-worker.mjs, the same without a debugger) is three kinds of process:
+ * the Node CLI (with esbuild), a workerd that serves the
  * public port (wrangler's dev proxy), and a workerd on a private port that runs the worker with its
  * local KV, Durable Objects and Queues.
  */
@@ -69,7 +70,10 @@ export function procAvailable(): boolean {
 export function snapshot(port: number): ProcSnapshot | null {
 	const procs = allProcs();
 	const root = procs.find(
-		(p) => p.args.includes("dev") && p.args.some((a) => a.endsWith("wrangler.js")) && portOf(p) === port,
+		(p) =>
+			portOf(p) === port &&
+			((p.args.includes("dev") && p.args.some((a) => a.endsWith("wrangler.js"))) ||
+				p.args.some((a) => a.endsWith("start-worker.mjs"))),
 	);
 	if (!root) return null;
 	const family = new Set([root.pid]);

@@ -10,6 +10,16 @@ import { RESULT_MARK } from "./bench-types.ts";
 
 export const RESULTS_DIR = resolve(process.env.BENCH_OUT ?? join(tmpdir(), "hookfan-bench"));
 
+/**
+ * BENCH_INSPECTOR: "off" (default) runs the local runtime without a debugger attached
+ * (scripts/start-worker.mjs), as deployed Workers run; "on" runs `wrangler dev` itself, which attaches
+ * one and forwards every log line through it.
+ */
+export const WITH_INSPECTOR = process.env.BENCH_INSPECTOR === "on";
+export const RUNTIME_LABEL = WITH_INSPECTOR
+	? "wrangler dev (debugger attached, as `npm run dev` runs)"
+	: "the local runtime without a debugger (scripts/start-worker.mjs: wrangler's startWorker, inspector off)";
+
 /** Prints a result's markdown and writes it with its JSON data. */
 export function writeResult(name: string, markdown: string, data: unknown): void {
 	mkdirSync(RESULTS_DIR, { recursive: true });

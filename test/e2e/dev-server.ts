@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const WRANGLER = join(process.cwd(), "node_modules", "wrangler", "bin", "wrangler.js");
+const START_WORKER = join(process.cwd(), "scripts", "start-worker.mjs");
 
 export interface DevServer {
 	url: string;
@@ -49,29 +50,25 @@ async function listening(port: number): Promise<boolean> {
 /**
  * Starts `wrangler dev` on `port` with state in `persistTo`, and waits until it answers. Refuses a
  * busy port: a leftover server answering there would silently stand in for the one under test.
+ * `inspector: false` runs the same runtime through scripts/start-worker.mjs, without the debugger
+ * that `wrangler dev` always attaches (the benchmarks' default).
  */
-export async function startDev(port: number, persistTo: string, vars: Record<string, string> = {}): Promise<DevServer> {
+export async function startDev(
+	port: number,
+	persistTo: string,
+	vars: Record<string, string> = {},
+	{ inspector = true }: { inspector?: boolean } = {},
+): Promise<DevServer> {
 	if (await listening(port))
 		throw new Error(`port ${port} is already in use; is an earlier wrangler dev still running?`);
 	const varArgs = Object.entries({ ALLOW_INSECURE_TARGETS: "true", ...vars }).flatMap(([k, v]) => [
 		"--var",
 		`${k}:${v}`,
 	]);
+	const common = ["--port", String(port), "--persist-to", persistTo, ...varArgs];
 	const child = spawn(
 		process.execPath,
-		[
-			WRANGLER,
-			"dev",
-			"--ip",
-			"127.0.0.1",
-			"--port",
-			String(port),
-			"--persist-to",
-			persistTo,
-			"--inspector-port",
-			"0",
-			...varArgs,
-		],
+		inspector ? [WRANGLER, "dev", "--ip", "127.0.0.1", "--inspector-port", "0", ...common] : [START_WORKER, ...common],
 		{
 			detached: true,
 			stdio: ["ignore", "pipe", "pipe"],
