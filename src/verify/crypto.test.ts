@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromBase64, timingSafeEqual, timingSafeEqualText, toBase64, utf8 } from "./crypto";
+import { COMPARED_BYTES_FLOOR, fromBase64, timingSafeEqual, timingSafeEqualText, toBase64, utf8 } from "./crypto";
 
 describe("timingSafeEqual", () => {
 	it("is true only for identical bytes", () => {
@@ -27,7 +27,27 @@ describe("timingSafeEqual", () => {
 		});
 		const other = new Uint8Array(64).fill(255); // differs at index 0
 		timingSafeEqual(spy as unknown as Uint8Array, other);
-		expect(reads).toBe(64);
+		expect(reads).toBe(COMPARED_BYTES_FLOOR);
+	});
+
+	it("reads as many bytes for a short secret as for a long one, so time does not tell a secret's length", () => {
+		const readsAgainst = (secretLength: number, presentedLength: number) => {
+			let reads = 0;
+			const presented = new Proxy(new Array<number>(presentedLength).fill(1), {
+				get(target, prop, receiver) {
+					if (typeof prop === "string" && /^\d+$/.test(prop)) reads++;
+					return Reflect.get(target, prop, receiver);
+				},
+			});
+			timingSafeEqual(presented as unknown as Uint8Array, new Uint8Array(secretLength));
+			return reads;
+		};
+		for (const presented of [0, 16, 200, COMPARED_BYTES_FLOOR]) {
+			const counts = [1, 16, 64, 512, COMPARED_BYTES_FLOOR].map((secret) => readsAgainst(secret, presented));
+			expect(new Set(counts), `presented ${presented} bytes`).toEqual(new Set([COMPARED_BYTES_FLOOR]));
+		}
+		// Beyond the floor, time follows what the sender presented, which it knows already.
+		expect(readsAgainst(16, COMPARED_BYTES_FLOOR + 100)).toBe(COMPARED_BYTES_FLOOR + 100);
 	});
 });
 

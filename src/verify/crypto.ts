@@ -10,10 +10,18 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 	return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 
+/**
+ * Every comparison reads at least this many bytes: the UTF-8 size of the longest secret a source may
+ * hold (512 characters). So the time does not reveal a secret's length either, only the length of
+ * what was presented when that is longer.
+ */
+export const COMPARED_BYTES_FLOOR = 512 * 4;
+
 /** Constant-time equality: the time taken depends only on the lengths, never on where bytes differ. */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-	// Compare against the longer length so an early length mismatch does not return sooner.
-	const length = Math.max(a.length, b.length);
+	// Compare at least up to the floor and the longer length, so neither a length mismatch nor a short
+	// secret makes the comparison return sooner.
+	const length = Math.max(a.length, b.length, COMPARED_BYTES_FLOOR);
 	let diff = a.length ^ b.length;
 	for (let i = 0; i < length; i++) {
 		diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
