@@ -136,7 +136,8 @@ export const normalizeCloudcontactai: Normalizer = ({ body }) => {
 		occurred_at: isContact ? parseUnsubscribedAt(payload.data.UnsubscribedAt) : null,
 		data: canonical === undefined ? {} : isContact ? contactData(payload.data) : messageData(type, payload.data),
 		// Nothing in a CCAI body is secret: eventHash is the signed input, not a key.
-		raw: payload,
+		// The body as parsed, not zod's copy, which drops a top-level "__proto__" key.
+		raw: body,
 		dedupe_key: dedupeKey(type, payload),
 	};
 	return { ok: true, event };

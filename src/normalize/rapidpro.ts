@@ -182,5 +182,6 @@ export const normalizeRapidpro: Normalizer = ({ body }) => {
 	if (!parsed.success) return { ok: false, issues: parsed.error.issues };
 	const payload = parsed.data;
 	const event = payload.type === undefined ? untypedBody(payload) : goflowEvent(payload.type, payload);
-	return { ok: true, event };
+	// zod's copy drops a top-level "__proto__" key; raw keeps the body exactly as it was parsed.
+	return { ok: true, event: { ...event, raw: body } };
 };

@@ -33,7 +33,7 @@ export const normalizeStandardWebhooks: Normalizer = ({ body, headers }) => {
 			type: data ? type : `standardwebhooks.${type}`,
 			occurred_at: fromIso(parsed.data.timestamp),
 			data: data ?? {},
-			raw: parsed.data,
+			raw: body, // as parsed: zod's copy drops a top-level "__proto__" key
 			// webhook-id is the sender's message id, the same on every retry: exactly a dedupe key.
 			dedupe_key: text(headers.get("webhook-id")),
 		},

@@ -82,7 +82,7 @@ export const normalizeVoipbin: Normalizer = ({ body }) => {
 		type: canonical ?? `voipbin.${type}`,
 		occurred_at: occurredAt,
 		data: canonical ? callData(data) : {},
-		raw: parsed.data,
+		raw: body, // as parsed: zod's copy drops a top-level "__proto__" key
 		// Without an id there is nothing stable to key on but the body itself; nor when the parts are too
 		// long for a dedupe key (at most 512 characters: type <= 200, id <= 200, tm_update <= 100).
 		dedupe_key: id && id.length <= 200 && update.length <= 100 ? `${type}:${id}:${update}` : null,

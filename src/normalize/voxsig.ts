@@ -218,7 +218,7 @@ export function normalizeVoxsigWith(input: NormalizeInput, deliveryHeader: strin
 			type: canonical ?? `voxsig.${event}`,
 			occurred_at: occurredAt(event, payload),
 			data: dataOf(canonical, payload),
-			raw: withoutSecrets(parsed.data),
+			raw: withoutSecrets(input.body), // the body as parsed: zod's copy drops a top-level "__proto__" key
 			dedupe_key: dedupeKey(event, payload, input.headers, deliveryHeader),
 		},
 	};

@@ -64,6 +64,27 @@ describe("regressions found by fuzzing", () => {
 		expect(Object.getPrototypeOf(sender)).toBe(Object.prototype);
 	});
 
+	it("keeps a top-level __proto__ key in raw, as a plain key (zod's copy used to drop it)", async () => {
+		const tenant = freshTenant("rg");
+		await seedSource(tenant, "vb", { provider: "voipbin", secret: "test-voipbin-secret" });
+		await seedSource(tenant, "vx", { provider: "voxsig", secret: "test-chatwoot-secret" });
+		const cases = [
+			[
+				"vb",
+				await voipbinRequest(JSON.parse('{"__proto__":{"polluted":1},"type":"call_created","data":{"id":"c-p"}}')),
+			],
+			["vx", await voxsigRequest(JSON.parse('{"__proto__":{"polluted":1},"event":"message_created","id":8}'))],
+		] as const;
+		for (const [source, req] of cases) {
+			const event = await appendedAt(tenant, await ingestOk(tenant, source, req));
+			const raw = event?.raw as object;
+			expect(Object.getOwnPropertyNames(raw)[0], source).toBe("__proto__");
+			expect(Object.getOwnPropertyDescriptor(raw, "__proto__")?.value, source).toEqual({ polluted: 1 });
+			expect(Object.getPrototypeOf(raw), source).toBe(Object.prototype);
+			expect(({} as { polluted?: number }).polluted).toBeUndefined();
+		}
+	});
+
 	it("refuses to hand off an envelope the log would refuse, instead of queueing it behind a 200", async () => {
 		const tenant = freshTenant("rg");
 		const envelope = {
