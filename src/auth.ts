@@ -2,9 +2,10 @@
  * API authentication. Admins present the ADMIN_TOKEN Worker secret; tenants present an `hf_` key, of
  * which only a SHA-256 is stored. Failures say as little as possible.
  */
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { readApiKey } from "./config";
-import { Problem } from "./problem";
+import { MAX_API_BODY_BYTES, Problem } from "./problem";
 import { sha256Hex, timingSafeEqualText, utf8 } from "./verify/crypto";
 
 export type TenantVariables = { tenant: string; keyId: string };
@@ -15,6 +16,18 @@ function bearer(header: string | undefined): string | null {
 	const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
 	return match?.[1] ?? null;
 }
+
+/**
+ * The body limit of the management API, applied once the caller is authenticated: an unauthenticated
+ * request gets its 401 without its body being read. The largest valid body (a subscription with 100
+ * filters and 100 sources) is about 30 KB.
+ */
+const limitBody = bodyLimit({
+	maxSize: MAX_API_BODY_BYTES,
+	onError: () => {
+		throw new Problem(413, "payload_too_large", `The body is larger than ${MAX_API_BODY_BYTES} bytes`);
+	},
+});
 
 /** A new tenant API key: `hf_` and 32 random bytes, base64url. Shown once, stored only as a hash. */
 export function generateApiKey(): string {
@@ -38,7 +51,7 @@ export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) 
 	}
 	const presented = bearer(c.req.header("authorization"));
 	if (presented === null || !timingSafeEqualText(presented, expected)) throw unauthorized();
-	await next();
+	await limitBody(c, next);
 });
 
 /** Tenant routes: `Authorization: Bearer hf_...`; sets `tenant` and `keyId`. */
@@ -50,5 +63,5 @@ export const requireTenant = createMiddleware<{ Bindings: Env; Variables: Tenant
 	if (!record) throw unauthorized();
 	c.set("tenant", record.tenant);
 	c.set("keyId", record.key_id);
-	await next();
+	await limitBody(c, next);
 });

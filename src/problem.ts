@@ -61,4 +61,7 @@ export function onError(err: Error, c: Context): Response {
 	return renderProblem(new Problem(500, "internal_error", "Internal server error"));
 }
 
+/** Largest management API body, in bytes; larger ones get 413 before anything parses them. */
+export const MAX_API_BODY_BYTES = 64 * 1024;
+
 export const notFound = () => new Problem(404, "not_found", "Not found");

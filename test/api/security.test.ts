@@ -2,7 +2,9 @@
  * Security of the tenant API: no key or a wrong key gets 401 everywhere; another tenant's key sees
  * nothing of this tenant (404, never data); secrets appear only in the answers that create them.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { MAX_API_BODY_BYTES } from "../../src/problem";
 import { postCalls, seedVoipbin } from "../support/events";
 import { sinkName, sinkUrl, waitFor } from "../support/sink";
 import { as, call, newTenant } from "./client";
@@ -95,5 +97,44 @@ describe("tenant API security", () => {
 	it("does not accept a tenant key as the admin token", async () => {
 		const v = await victim();
 		expect((await call(v.key, "GET", `/v1/tenants/${v.id}`)).status).toBe(401);
+	});
+
+	it("refuses an authenticated management body over 64 KiB with 413, declared or streamed, and creates nothing", async () => {
+		const tenant = await newTenant("big");
+		const api = as(tenant.key);
+		const huge = JSON.stringify({ url: "http://127.0.0.1:9/x", description: "x".repeat(MAX_API_BODY_BYTES) });
+		const streamed = () =>
+			new ReadableStream<Uint8Array>({
+				start(controller) {
+					controller.enqueue(new TextEncoder().encode(huge));
+					controller.close();
+				},
+			});
+		for (const body of [huge, streamed()]) {
+			const res = await SELF.fetch("https://hookfan.test/v1/subscriptions", {
+				method: "POST",
+				headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
+				body,
+			});
+			expect(res.status).toBe(413);
+			expect(res.headers.get("content-type")).toBe("application/problem+json");
+			expect(await res.json()).toMatchObject({ code: "payload_too_large" });
+		}
+		expect((await api<{ data: unknown[] }>("GET", "/v1/subscriptions")).body.data).toEqual([]);
+		// Authentication comes first: without a key the answer is 401, the body unread.
+		const anonymous = await SELF.fetch("https://hookfan.test/v1/subscriptions", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: streamed(),
+		});
+		expect(anonymous.status).toBe(401);
+		// Just under the limit is parsed as usual (and refused for its 500-character description cap).
+		const near = JSON.stringify({ url: "http://127.0.0.1:9/x", description: "x".repeat(MAX_API_BODY_BYTES - 100) });
+		const res = await SELF.fetch("https://hookfan.test/v1/subscriptions", {
+			method: "POST",
+			headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
+			body: near,
+		});
+		expect(res.status).toBe(422);
 	});
 });
