@@ -22,7 +22,13 @@ export const MAX_ENVELOPE_BYTES = 1_900_000;
 
 export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
 
-export const AppendInputSchema = z.object({ envelope: PendingEnvelopeSchema, dedupe_key: z.string().min(1).max(512) });
+/** The longest dedupe key the log stores; ingest hashes longer ones. */
+export const MAX_DEDUPE_KEY_LENGTH = 512;
+
+export const AppendInputSchema = z.object({
+	envelope: PendingEnvelopeSchema,
+	dedupe_key: z.string().min(1).max(MAX_DEDUPE_KEY_LENGTH),
+});
 
 export const EventsMessageSchema = z.discriminatedUnion("kind", [
 	z.object({ kind: z.literal("append"), input: AppendInputSchema }),

@@ -183,7 +183,11 @@ describe("normalizeCloudcontactai: dedupe", () => {
 
 	it("leaves the key to the body hash when neither is usable", () => {
 		expect(normalize({ eventType: "message.incoming", data: { SmsSid: 0 } }).dedupe_key).toBeNull();
-		expect(normalize({ eventType: "message.sent", data: {}, eventHash: "x".repeat(600) }).dedupe_key).toBeNull();
+	});
+
+	it("keys on an eventHash of any length (ingest hashes keys too long to store)", () => {
+		const long = "x".repeat(600);
+		expect(normalize({ eventType: "message.sent", data: {}, eventHash: long }).dedupe_key).toBe(`hash:${long}`);
 	});
 });
 

@@ -115,9 +115,9 @@ function keyPart(value: string | null | undefined): string | null {
 }
 
 function dedupeKey(type: string, payload: CloudcontactaiPayload): string | null {
-	// The hash CCAI signs: with it, a replayed signature over a changed body is a duplicate, not a new event.
-	const hash = keyPart(payload.eventHash);
-	if (hash) return `hash:${hash}`;
+	// The hash CCAI signs: with it, a replayed signature over a changed body is a duplicate, not a new
+	// event. Whatever its length: ingest hashes a key too long to store, it never falls back to the body.
+	if (payload.eventHash) return `hash:${payload.eventHash}`;
 	const sid = keyPart(smsSidOf(payload.data));
 	return sid && type.length <= 100 ? `${type}:${sid}` : null;
 }

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { readSource } from "../config";
-import { handOff } from "../fanout/hand-off";
+import { handOff, MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
 import { eventId } from "../ids";
 import { log } from "../log";
 import { parseBody } from "../normalize/body";
@@ -63,6 +63,16 @@ function checkContentType(header: string | undefined, format: BodyFormat): void 
 	}
 }
 
+/**
+ * The key the log dedupes on: the normalizer's; a SHA-256 of it when it is too long to store (so a
+ * long provider id still dedupes, rather than falling back to the body); or, when the provider gives
+ * none, a SHA-256 of the body.
+ */
+async function storedDedupeKey(key: string | null, raw: unknown): Promise<string> {
+	if (key === null) return `sha256:${await sha256Hex(utf8(JSON.stringify(raw)))}`;
+	return key.length <= MAX_DEDUPE_KEY_LENGTH ? key : `key-sha256:${await sha256Hex(utf8(key))}`;
+}
+
 export const ingest = new Hono<{ Bindings: Env }>();
 
 ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
@@ -107,8 +117,7 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 		...event,
 		received_at: new Date(now).toISOString(),
 	};
-	const dedupeKey = dedupe_key ?? `sha256:${await sha256Hex(utf8(JSON.stringify(event.raw)))}`;
-	const outcome = await handOff(c.env, { envelope, dedupe_key: dedupeKey });
+	const outcome = await handOff(c.env, { envelope, dedupe_key: await storedDedupeKey(dedupe_key, event.raw) });
 	log("info", "ingest accepted", {
 		tenant,
 		source: sourceId,

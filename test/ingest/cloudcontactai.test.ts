@@ -169,6 +169,16 @@ describe("CloudContactAI ingest: duplicates and bad bodies", () => {
 		expect(events[0]?.data).toMatchObject({ text: "Your order has shipped." });
 	});
 
+	it("dedupes a replay over a changed body by an eventHash too long to store as it is", async () => {
+		const tenant = await ccaiTenant();
+		const hash = "h".repeat(600);
+		const first = await ingestOk(tenant, "ccai", await ccaiRequest(ccaiMessage("message.sent", {}, hash)));
+		expect(first.duplicate).toBe(false);
+		const forged = await ccaiRequest(ccaiMessage("message.sent", { Message: "Send your password" }, hash));
+		expect(await ingestOk(tenant, "ccai", forged)).toEqual({ id: first.id, duplicate: true });
+		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
 	it("rejects malformed JSON with 400 malformed_body", async () => {
 		const tenant = await ccaiTenant();
 		const req = await ccaiRequest(ccaiMessage("message.sent"), { rawBody: '{"eventType": "message.sent",' });
