@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
-import { timingSafeEqual } from "../../src/verify/crypto";
+import { COMPARED_BYTES_FLOOR, timingSafeEqual } from "../../src/verify/crypto";
 
 /** Large inputs make one comparison take tens of microseconds, far above the clock's noise. */
 const SIZE = 64 * 1024;
@@ -53,6 +53,29 @@ describe("timingSafeEqual, measured", () => {
 			expect(ratio, `first ${first} ms, last ${last} ms, equal ${same} ms`).toBeGreaterThan(0.7);
 			expect(ratio, `first ${first} ms, last ${last} ms, equal ${same} ms`).toBeLessThan(1.4);
 		}
+	});
+
+	it("takes as long against a 1-byte secret as against a 2,048-byte one (the length does not show)", () => {
+		// What a sender presents stays the same; only the secret it is compared with changes length.
+		const presented = new Uint8Array(64).fill(0x41);
+		const secrets = [1, 16, 64, 512, COMPARED_BYTES_FLOOR].map((n) => new Uint8Array(n).fill(0x42));
+		const swapped: Compare = (_base, secret) => timingSafeEqual(presented, secret);
+		const times = timings(swapped, secrets, 60, 200);
+		const [fastest, slowest] = [Math.min(...times), Math.max(...times)];
+		expect(slowest / fastest, `ms per call by secret length: ${times.join(", ")}`).toBeLessThan(1.4);
+	});
+
+	it("would show a length leak: a comparison that stops at the shorter length is faster on short secrets", () => {
+		const presented = new Uint8Array(COMPARED_BYTES_FLOOR).fill(0x41);
+		const stopsAtShorter: Compare = (_base, secret) => {
+			let diff = 0;
+			for (let i = 0; i < Math.min(presented.length, secret.length); i++)
+				diff |= (presented[i] as number) ^ (secret[i] as number);
+			return diff === 0;
+		};
+		const secrets = [new Uint8Array(1), new Uint8Array(COMPARED_BYTES_FLOOR)];
+		const [short = 1, long = 0] = timings(stopsAtShorter, secrets, 60, 200);
+		expect(long / short, `1-byte secret ${short} ms, 2,048-byte secret ${long} ms`).toBeGreaterThan(3);
 	});
 
 	it("would show a leak: an early-exit comparison is measurably faster on an early difference", () => {
