@@ -1,5 +1,5 @@
 /**
- * Ingest throughput against a no-op route, under the same load, in one run. Starts `wrangler dev`
+ * Ingest throughput against a no-op route, under the same load, in one run. Starts the local runtime
  * (workerd with local KV, Queues and Durable Objects) on fresh state with one source per provider,
  * then loads it from this Node process with autocannon: every request is a new event (its own id,
  * signed on the spot), so dedupe never short-circuits one. Part of `npm run bench`; alone:
@@ -97,7 +97,7 @@ async function load(dev: DevServer, target: Target, seconds: number): Promise<Sa
 	};
 }
 
-/** Every source, written to the persisted local KV before wrangler dev starts. */
+/** Every source, written to the persisted local KV before the runtime starts. */
 async function seed(dir: string): Promise<void> {
 	for (const provider of BENCH_PROVIDERS) {
 		const { id, config } = BENCH_SOURCES[provider];
@@ -157,8 +157,8 @@ function cpuReport(reports: TargetReport[]): string[] {
 	if (reports.every((r) => r.samples.every((s) => !s.cpu))) return ["(CPU per request: not available, no /proc.)", ""];
 	return [
 		"CPU milliseconds per request (user + system, medians over rounds), by process: the worker's workerd (the gateway",
-		"with its local KV, Durable Objects and Queues), wrangler's dev proxy (a second workerd on the public port),",
-		"wrangler's Node CLI, and the load generator (this process, building and signing requests). The last ratio",
+		"with its local KV, Durable Objects and Queues), wrangler's proxy (a second workerd on the public port),",
+		"wrangler's Node process, and the load generator (this process, building and signing requests). The last ratio",
 		"is the throughput ratio the worker's CPU alone would allow; rounds in which wrangler replaced a process",
 		"(a reload on a file change) are left out.",
 		"",
@@ -166,7 +166,7 @@ function cpuReport(reports: TargetReport[]): string[] {
 			[
 				"target",
 				"worker ms",
-				"dev proxy ms",
+				"proxy ms",
 				"wrangler ms",
 				"load generator ms",
 				"no-op ÷ target (worker)",
@@ -209,7 +209,7 @@ function report(reports: TargetReport[]): string {
 }
 
 describe("ingest throughput vs a no-op route", () => {
-	it("loads wrangler dev with every provider's events and a no-op", async () => {
+	it("loads the local runtime with every provider's events and a no-op", async () => {
 		await checkSigners();
 		const dir = stateDir();
 		await seed(dir);
