@@ -3,44 +3,23 @@
  * answers) against `wrangler dev`. Every one is answered 200, the log holds exactly those 2,000, and
  * the tenant's ordered subscription receives all of them in sequence order.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDev, stateDir } from "../e2e/dev-server";
-import {
-	ADMIN,
-	type Answer,
-	delivered,
-	percentile,
-	post,
-	type Sink,
-	signedCall,
-	sink,
-	until,
-	voipbinTenant,
-} from "./support";
+import { describe, expect, it } from "vitest";
+import { startDev, stateDir } from "../e2e/dev-server";
+import { ADMIN, type Answer, chaosRig, delivered, percentile, post, signedCall, until, voipbinTenant } from "./support";
 
 const PORT = 18793;
 const EVENTS = 2_000;
 const WINDOW_MS = 10_000;
 
-let subscriber: Sink;
-let server: DevServer | null = null;
-
-beforeAll(async () => {
-	subscriber = await sink();
-});
-
-afterAll(async () => {
-	await server?.kill();
-	subscriber?.close();
-});
+const rig = chaosRig();
 
 type Page = { data: { id: string; sequence: number }[]; next_cursor: string | null };
 
 describe("a burst of 2,000 events in 10 s at one tenant", () => {
 	it("accepts every one with a 200 and loses none", { timeout: 300_000 }, async () => {
-		server = await startDev(PORT, stateDir(), { ADMIN_TOKEN: ADMIN });
-		const tenant = await voipbinTenant(server.url, "burst");
-		await tenant.api("POST", "/v1/subscriptions", { url: subscriber.url("ok", "burst") });
+		rig.server = await startDev(PORT, stateDir(), { ADMIN_TOKEN: ADMIN });
+		const tenant = await voipbinTenant(rig.server.url, "burst");
+		await tenant.api("POST", "/v1/subscriptions", { url: rig.subscriber.url("ok", "burst") });
 		// Signed beforehand, so the sender spends the window sending.
 		const requests = Array.from({ length: EVENTS }, (_, i) => signedCall(tenant.secret, `b${i}`));
 
@@ -81,7 +60,7 @@ describe("a burst of 2,000 events in 10 s at one tenant", () => {
 
 		// And the subscriber gets every one, in order.
 		const got = await until(
-			() => subscriber.received("burst"),
+			() => rig.subscriber.received("burst"),
 			(r) => delivered(r).length >= EVENTS,
 			180_000,
 		);

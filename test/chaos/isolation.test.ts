@@ -5,27 +5,17 @@
  * event) is measured alone first, then with those neighbours in its own tenant, and in a tenant
  * beside theirs. The neighbours may cost it a little CPU, never their own waits.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDev, stateDir } from "../e2e/dev-server";
+import { describe, expect, it } from "vitest";
+import { startDev, stateDir } from "../e2e/dev-server";
 import type { Received } from "../support/sink-types";
-import { ADMIN, delivered, percentile, post, type Sink, signedCall, sink, until, voipbinTenant } from "./support";
+import { ADMIN, chaosRig, delivered, percentile, post, signedCall, until, voipbinTenant } from "./support";
 
 const PORT = 18792;
 const TIMEOUT_SECONDS = 2;
 const EVENTS = 24;
 const GAP_MS = 150;
 
-let subscriber: Sink;
-let server: DevServer | null = null;
-
-beforeAll(async () => {
-	subscriber = await sink();
-});
-
-afterAll(async () => {
-	await server?.kill();
-	subscriber?.close();
-});
+const rig = chaosRig();
 
 type Tenant = Awaited<ReturnType<typeof voipbinTenant>>;
 const RETRY_EVERY_SECOND = Array.from({ length: 20 }, () => 1);
@@ -35,7 +25,7 @@ const HOSTILE = { timeout: "slow/600000", failing: "status/500", gone: "status/4
 
 async function subscribe(t: Tenant, behaviour: string, name: string, ordering = "ordered") {
 	return t.api<{ id: string }>("POST", "/v1/subscriptions", {
-		url: subscriber.url(behaviour, name),
+		url: rig.subscriber.url(behaviour, name),
 		retry_schedule: RETRY_EVERY_SECOND,
 		ordering,
 	});
@@ -68,7 +58,7 @@ async function latencies(targets: { tenant: Tenant; healthy: Healthy[] }[], roun
 			const mine = (r: Received[]) => delivered(r).filter((d) => d.callId.startsWith(prefix));
 			const ok = mine(
 				await until(
-					() => subscriber.received(name),
+					() => rig.subscriber.received(name),
 					(r) => mine(r).length >= EVENTS,
 					60_000,
 				),
@@ -88,14 +78,14 @@ describe("hostile subscribers", () => {
 	it("delay no other subscription, in their tenant or another, beyond their own lane", {
 		timeout: 300_000,
 	}, async () => {
-		server = await startDev(PORT, stateDir(), {
+		rig.server = await startDev(PORT, stateDir(), {
 			ADMIN_TOKEN: ADMIN,
 			DELIVERY_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
 		});
 		const [a, b, c] = [
-			await voipbinTenant(server.url, "iso-a"),
-			await voipbinTenant(server.url, "iso-b"),
-			await voipbinTenant(server.url, "iso-c"),
+			await voipbinTenant(rig.server.url, "iso-a"),
+			await voipbinTenant(rig.server.url, "iso-b"),
+			await voipbinTenant(rig.server.url, "iso-c"),
 		];
 		await subscribe(a, "ok", "iso-a-healthy");
 		await subscribe(a, "ok", "iso-a-unordered", "unordered");
@@ -133,10 +123,10 @@ describe("hostile subscribers", () => {
 
 		// The neighbours were really hostile: the redirect was never followed, 410 disabled its subscription,
 		// and the 500 and timeout ones kept being retried.
-		expect((await subscriber.received("iso-a-redirect")).every((r) => r.path.startsWith("/redirect/"))).toBe(true);
+		expect((await rig.subscriber.received("iso-a-redirect")).every((r) => r.path.startsWith("/redirect/"))).toBe(true);
 		const subs = await a.api<{ data: { url: string; status: string }[] }>("GET", "/v1/subscriptions");
 		expect(subs.data.find((s) => s.url.includes("status/410"))?.status).toBe("disabled");
-		expect((await subscriber.received("iso-a-failing")).length).toBeGreaterThan(2);
+		expect((await rig.subscriber.received("iso-a-failing")).length).toBeGreaterThan(2);
 
 		// Bounded: a healthy lane never waits for a neighbour's timeout (2 s) or retries; allow some
 		// CPU contention on a shared machine over its latency alone.

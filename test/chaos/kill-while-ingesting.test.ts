@@ -6,9 +6,9 @@
  * sequence order with no gaps, no event is logged twice, and a subscription receives an event twice
  * only when an attempt was in flight at a kill (at most one per kill).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDev, stateDir } from "../e2e/dev-server";
-import { ADMIN, type Answer, delivered, post, type Sink, signedCall, sink, until, voipbinTenant } from "./support";
+import { describe, expect, it } from "vitest";
+import { startDev, stateDir } from "../e2e/dev-server";
+import { ADMIN, type Answer, chaosRig, delivered, post, signedCall, until, voipbinTenant } from "./support";
 
 const PORT = 18791;
 const ROUNDS = 2;
@@ -16,17 +16,7 @@ const PER_ROUND = 150;
 const SENDERS = 4;
 const vars = { ADMIN_TOKEN: ADMIN, DELIVERY_TIMEOUT_SECONDS: "3" };
 
-let subscriber: Sink;
-let server: DevServer | null = null;
-
-beforeAll(async () => {
-	subscriber = await sink();
-});
-
-afterAll(async () => {
-	await server?.kill();
-	subscriber?.close();
-});
+const rig = chaosRig();
 
 /** Sends `calls` with SENDERS concurrent senders, recording every answer per call. */
 async function stream(calls: string[], send: (call: string) => Promise<Answer>, answers: Map<string, Answer[]>) {
@@ -51,15 +41,18 @@ describe("wrangler dev SIGKILLed while ingests stream in and deliveries are in f
 		timeout: 420_000,
 	}, async () => {
 		const dir = stateDir();
-		server = await startDev(PORT, dir, vars);
-		const tenant = await voipbinTenant(server.url, "chaos-kill");
+		rig.server = await startDev(PORT, dir, vars);
+		const tenant = await voipbinTenant(rig.server.url, "chaos-kill");
 		const names = ["killslow", "killok"];
 		const schedule = Array.from({ length: 15 }, () => 1);
 		await tenant.api("POST", "/v1/subscriptions", {
-			url: subscriber.url("slow/30", "killslow"),
+			url: rig.subscriber.url("slow/30", "killslow"),
 			retry_schedule: schedule,
 		});
-		await tenant.api("POST", "/v1/subscriptions", { url: subscriber.url("ok", "killok"), retry_schedule: schedule });
+		await tenant.api("POST", "/v1/subscriptions", {
+			url: rig.subscriber.url("ok", "killok"),
+			retry_schedule: schedule,
+		});
 
 		const answers = new Map<string, Answer[]>();
 		const send = (call: string) => post(tenant.ingestUrl, signedCall(tenant.secret, call));
@@ -73,11 +66,11 @@ describe("wrangler dev SIGKILLed while ingests stream in and deliveries are in f
 				(n) => n >= PER_ROUND / 3,
 				60_000,
 			);
-			await server.kill();
+			await rig.server.kill();
 			await streaming;
 			refused.push(calls.filter((c) => accepted(answers.get(c)).length === 0).length);
 
-			server = await startDev(PORT, dir, vars);
+			rig.server = await startDev(PORT, dir, vars);
 			// What got no 200 is sent again, as a provider retries; a repeat of a logged event is a duplicate.
 			for (const call of calls.filter((c) => accepted(answers.get(c)).length === 0)) {
 				const answer = await until(
@@ -102,7 +95,7 @@ describe("wrangler dev SIGKILLed while ingests stream in and deliveries are in f
 
 		for (const name of names) {
 			const got = await until(
-				() => subscriber.received(name),
+				() => rig.subscriber.received(name),
 				(r) => new Set(delivered(r).map((d) => d.id)).size >= calls.length,
 				180_000,
 			);

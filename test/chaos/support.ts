@@ -1,9 +1,11 @@
 /**
  * What the chaos tests share: a local subscriber, a gateway tenant with a VoIPbin source, signed
- * events posted from Node, and reading what the subscriber received.
+ * events posted from Node, reading what the subscriber received, and the per-file setup (chaosRig).
  */
 import { createHmac } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { createTenant } from "../e2e/api";
+import type { DevServer } from "../e2e/dev-server";
 import { startSink } from "../support/sink-server";
 import type { Received } from "../support/sink-types";
 
@@ -88,4 +90,23 @@ export function delivered(received: Received[]): { id: string; sequence: number;
 export function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** What a chaos file's tests share: a subscriber, and the runtime a test starts (stopped after the file). */
+export interface Rig {
+	subscriber: Sink;
+	server: DevServer | null;
+}
+
+/** Starts the subscriber before the file's tests; kills the runtime and closes the subscriber after them. */
+export function chaosRig(): Rig {
+	const rig: Rig = { subscriber: null as unknown as Sink, server: null };
+	beforeAll(async () => {
+		rig.subscriber = await sink();
+	});
+	afterAll(async () => {
+		await rig.server?.kill();
+		rig.subscriber?.close();
+	});
+	return rig;
 }
