@@ -157,6 +157,11 @@ export function appendEvent(
 	return { result: { id: envelope.id, sequence, duplicate: false }, envelope };
 }
 
+/** A stored event's id, without reading its envelope; null when it is gone. */
+export function eventIdAt(sql: SqlStorage, seq: number): string | null {
+	return sql.exec<{ id: string }>("SELECT id FROM events WHERE seq = ?", seq).toArray()[0]?.id ?? null;
+}
+
 /** One stored event's id and exact envelope JSON (the bytes that are signed and sent). */
 export function eventText(sql: SqlStorage, seq: number): { id: string; envelope: string } | null {
 	return (

@@ -13,7 +13,7 @@ import * as store from "./delivery-store";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
+import { type AppendResult, appendEvent, eventIdAt, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
 import { settle } from "./settle";
 import { type DeliveryStats, deliveryStats } from "./stats";
 
@@ -227,9 +227,9 @@ export class TenantLog extends DurableObject<Env> {
 	): Promise<{ retry_delay_seconds: number } | null> {
 		const row = store.getDelivery(this.#sql, subId, seq);
 		const sub = this.#subscriptions().get(subId);
-		const event = eventText(this.#sql, seq);
-		if (!row || !sub || !event) return null;
-		const decision = this.#settle(sub, row, event.id, outcome, at, "queue");
+		const eventId = eventIdAt(this.#sql, seq); // the id only: the body went out with the claim
+		if (!row || !sub || !eventId) return null;
+		const decision = this.#settle(sub, row, eventId, outcome, at, "queue");
 		await this.#wake(Date.now());
 		return decision.kind === "retry" && decision.viaQueue ? { retry_delay_seconds: decision.delaySeconds } : null;
 	}
