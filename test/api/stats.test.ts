@@ -4,31 +4,13 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { deliveryStats } from "../../src/fanout/stats";
+import { type DeliveryStats, deliveryStats } from "../../src/fanout/stats";
 import { postCalls, seedVoipbin } from "../support/events";
 import { sinkName, sinkUrl, waitFor } from "../support/sink";
 import { as, call, newTenant } from "./client";
 
-type Window = {
-	accepted: number;
-	delivered: number;
-	failed: number;
-	pending: number;
-	attempts: number;
-	succeeded: number;
-	latency_ms: { p50: number | null; p99: number | null };
-};
-type Stats = {
-	tenant: string;
-	head_sequence: number;
-	windows: Record<"1h" | "24h", Window>;
-	sources: { source: string; events: Record<"1h" | "24h", number> }[];
-	subscriptions: {
-		subscription_id: string;
-		windows: Record<"1h" | "24h", Window>;
-		hourly: { start: string; succeeded: number; failed: number }[];
-	}[];
-};
+/** What GET /v1/stats answers: the Durable Object's figures with the tenant named. */
+type Stats = DeliveryStats & { tenant: string };
 
 const HOUR = 3_600_000;
 
