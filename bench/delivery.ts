@@ -167,39 +167,58 @@ interface StreamRun {
 	unorderedAfter200: number[];
 }
 
-/** One run of the first benchmark, on tenants of its own. */
-async function streamRun(run: number): Promise<StreamRun> {
-	const name = (kind: string, t: number) => `/ok/${kind}/${run}/${t}`;
+/** What one run posted, and when: the sink paths of its ordered and unordered subscriptions. */
+interface Streamed {
+	started: number;
+	ingestSeconds: number;
+	ordered: string[];
+	unordered: string[];
+}
+
+/**
+ * Creates TENANTS tenants, each with one ordered and one unordered subscription to the sink under
+ * `/{base}/`, posts `events` events to each (tenants interleaved, as real traffic arrives), waits for
+ * every delivery and checks each ordered subscription received exactly 1..events in order.
+ */
+async function streamToSink(base: string, run: number, events: number, retry?: number[]): Promise<Streamed> {
+	const path = (ordering: "ordered" | "unordered", t: number) => `/${base}/${ordering}/${run}/${t}`;
 	const posters = await Promise.all(
 		Array.from({ length: TENANTS }, (_, t) =>
-			tenant(`e2e-${run}-${t}`, [
-				{ path: name("ordered", t), ordering: "ordered" },
-				{ path: name("unordered", t), ordering: "unordered" },
-			]),
+			tenant(
+				`${base}-${run}-${t}`,
+				(["ordered", "unordered"] as const).map((ordering) => ({ path: path(ordering, t), ordering, retry })),
+			),
 		),
 	);
 	const started = Date.now();
-	// Interleave tenants, as real traffic would arrive.
-	const jobs = Array.from({ length: EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
+	const jobs = Array.from({ length: events }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
 	await pool(jobs, CONCURRENCY);
 	const ingestSeconds = (Date.now() - started) / 1000;
-	const paths = Array.from({ length: TENANTS }, (_, t) => [name("ordered", t), name("unordered", t)]).flat();
+	const ordered = Array.from({ length: TENANTS }, (_, t) => path("ordered", t));
+	const unordered = Array.from({ length: TENANTS }, (_, t) => path("unordered", t));
 	const complete = await until(
-		() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= EVENTS),
-		600_000,
+		() => [...ordered, ...unordered].every((p) => new Set(delivered(p).map((r) => r.id)).size >= events),
+		900_000,
 	);
 	expect(complete, `run ${run}: everything delivered`).toBe(true);
-	for (let t = 0; t < TENANTS; t++) expectInOrder(name("ordered", t), EVENTS);
-	const seconds = (Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at))) - started) / 1000;
-	const orderedPaths = paths.filter((p) => p.includes("/ordered/"));
-	const unorderedPaths = paths.filter((p) => p.includes("/unordered/"));
+	for (const p of ordered) expectInOrder(p, events);
+	return { started, ingestSeconds, ordered, unordered };
+}
+
+/** When the last delivery to any of `paths` arrived. */
+const lastArrival = (paths: string[]) => Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at)));
+
+/** One run of the first benchmark, on tenants of its own. */
+async function streamRun(run: number): Promise<StreamRun> {
+	const { started, ingestSeconds, ordered, unordered } = await streamToSink("ok", run, EVENTS);
+	const seconds = (lastArrival([...ordered, ...unordered]) - started) / 1000;
 	return {
 		ingestRate: (TENANTS * EVENTS) / ingestSeconds,
 		deliveriesPerSecond: (TENANTS * EVENTS * 2) / seconds,
-		ordered: latencies(orderedPaths, sentAt),
-		unordered: latencies(unorderedPaths, sentAt),
-		orderedAfter200: latencies(orderedPaths, acceptedAt),
-		unorderedAfter200: latencies(unorderedPaths, acceptedAt),
+		ordered: latencies(ordered, sentAt),
+		unordered: latencies(unordered, sentAt),
+		orderedAfter200: latencies(ordered, acceptedAt),
+		unorderedAfter200: latencies(unordered, acceptedAt),
 	};
 }
 
@@ -211,31 +230,13 @@ interface FailingRun {
 
 /** One run of the second benchmark, on tenants of its own. */
 async function failingRun(run: number): Promise<FailingRun> {
-	const name = (kind: string, t: number) => `/flaky/${kind}/${run}/${t}`;
 	const retry = Array.from({ length: 20 }, () => 1);
-	const posters = await Promise.all(
-		Array.from({ length: TENANTS }, (_, t) =>
-			tenant(`fail-${run}-${t}`, [
-				{ path: name("ordered", t), ordering: "ordered", retry },
-				{ path: name("unordered", t), ordering: "unordered", retry },
-			]),
-		),
-	);
-	const started = Date.now();
-	const jobs = Array.from({ length: FAILING_EVENTS }, (_, n) => posters.map((post) => () => post(n + 1))).flat();
-	await pool(jobs, CONCURRENCY);
-	const paths = Array.from({ length: TENANTS }, (_, t) => [name("ordered", t), name("unordered", t)]).flat();
-	const complete = await until(
-		() => paths.every((p) => new Set(delivered(p).map((r) => r.id)).size >= FAILING_EVENTS),
-		900_000,
-	);
-	expect(complete, `run ${run}: everything delivered`).toBe(true);
-	for (let t = 0; t < TENANTS; t++) expectInOrder(name("ordered", t), FAILING_EVENTS);
-	const last = Math.max(...paths.flatMap((p) => delivered(p).map((r) => r.at)));
+	const { started, ordered, unordered } = await streamToSink("flaky", run, FAILING_EVENTS, retry);
+	const paths = [...ordered, ...unordered];
 	return {
 		attempts: paths.reduce((n, p) => n + (seen.get(p)?.length ?? 0), 0),
 		failures: paths.reduce((n, p) => n + (seen.get(p) ?? []).filter((r) => r.status !== 200).length, 0),
-		seconds: (last - started) / 1000,
+		seconds: (lastArrival(paths) - started) / 1000,
 	};
 }
 
