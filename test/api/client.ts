@@ -1,5 +1,7 @@
 /** A small client for the management API as tests use it: admin calls, tenants with keys, JSON in and out. */
 import { SELF } from "cloudflare:test";
+import { postCalls, seedVoipbin } from "../support/events";
+import { sinkName, sinkUrl, waitFor } from "../support/sink";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -53,4 +55,24 @@ export async function newTenant(prefix = "api"): Promise<{ id: string; key: stri
 export function as(key: string) {
 	return <T = Record<string, unknown>>(method: string, path: string, json?: unknown) =>
 		call<T>(key, method, path, json);
+}
+
+/** A tenant with a source, a subscription that has delivered one event, and its secrets. */
+export async function populatedTenant(prefix: string) {
+	const tenant = await newTenant(prefix);
+	const api = as(tenant.key);
+	const source = await api<{ secret: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
+	await seedVoipbin(tenant.id, "vb2");
+	const sink = sinkName();
+	const sub = await api<{ id: string; secret: string }>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sink) });
+	const [event] = await postCalls(tenant.id, 1, { source: "vb2" });
+	await waitFor(sink, (r) => r.length >= 1);
+	return {
+		...tenant,
+		api,
+		sourceSecret: source.body.secret,
+		subId: sub.body.id,
+		subSecret: sub.body.secret,
+		eventId: event?.id ?? "",
+	};
 }

@@ -5,24 +5,12 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_API_BODY_BYTES } from "../../src/problem";
-import { postCalls, seedVoipbin } from "../support/events";
-import { sinkName, sinkUrl, waitFor } from "../support/sink";
-import { as, call, newTenant } from "./client";
+import { as, call, newTenant, populatedTenant } from "./client";
 
-async function victim() {
-	const tenant = await newTenant("victim");
-	const api = as(tenant.key);
-	const source = await api<{ secret: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
-	await seedVoipbin(tenant.id, "vb2");
-	const sink = sinkName();
-	const sub = await api<{ id: string; secret: string }>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sink) });
-	const [event] = await postCalls(tenant.id, 1, { source: "vb2" });
-	await waitFor(sink, (r) => r.length >= 1);
-	return { ...tenant, api, sourceSecret: source.body.secret, sub: sub.body, eventId: event?.id ?? "" };
-}
+const victim = () => populatedTenant("victim");
 
 /** Every tenant route, with the victim's ids filled in. */
-function routes(v: { sub: { id: string }; eventId: string }): [string, string, unknown?][] {
+function routes(v: { subId: string; eventId: string }): [string, string, unknown?][] {
 	return [
 		["GET", "/v1/sources"],
 		["GET", "/v1/sources/vb"],
@@ -30,14 +18,14 @@ function routes(v: { sub: { id: string }; eventId: string }): [string, string, u
 		["DELETE", "/v1/sources/vb"],
 		["GET", "/v1/subscriptions"],
 		["POST", "/v1/subscriptions", { url: "http://127.0.0.1:9/x" }],
-		["GET", `/v1/subscriptions/${v.sub.id}`],
-		["PATCH", `/v1/subscriptions/${v.sub.id}`, { description: "mine now" }],
-		["DELETE", `/v1/subscriptions/${v.sub.id}`],
-		["POST", `/v1/subscriptions/${v.sub.id}/rotate-secret`],
-		["POST", `/v1/subscriptions/${v.sub.id}/pause`],
-		["POST", `/v1/subscriptions/${v.sub.id}/resume`],
-		["POST", `/v1/subscriptions/${v.sub.id}/replay`, { since_sequence: 1 }],
-		["GET", `/v1/subscriptions/${v.sub.id}/attempts`],
+		["GET", `/v1/subscriptions/${v.subId}`],
+		["PATCH", `/v1/subscriptions/${v.subId}`, { description: "mine now" }],
+		["DELETE", `/v1/subscriptions/${v.subId}`],
+		["POST", `/v1/subscriptions/${v.subId}/rotate-secret`],
+		["POST", `/v1/subscriptions/${v.subId}/pause`],
+		["POST", `/v1/subscriptions/${v.subId}/resume`],
+		["POST", `/v1/subscriptions/${v.subId}/replay`, { since_sequence: 1 }],
+		["GET", `/v1/subscriptions/${v.subId}/attempts`],
 		["GET", "/v1/events"],
 		["GET", `/v1/events/${v.eventId}`],
 		["POST", `/v1/events/${v.eventId}/redeliver`, {}],
@@ -63,14 +51,14 @@ describe("tenant API security", () => {
 		for (const [method, path, body] of routes(v)) {
 			const res = await intruder(method, path, body);
 			// Lists and creation act on the intruder's own (empty) tenant; ids of the victim are not found.
-			expect(res.text, `${method} ${path}`).not.toContain(v.sub.id);
+			expect(res.text, `${method} ${path}`).not.toContain(v.subId);
 			expect(res.text).not.toContain(v.eventId);
 			expect(res.text).not.toContain(v.sourceSecret);
-			if (path.includes(v.sub.id) || path.includes(v.eventId)) expect(res.status, `${method} ${path}`).toBe(404);
+			if (path.includes(v.subId) || path.includes(v.eventId)) expect(res.status, `${method} ${path}`).toBe(404);
 		}
 		// The victim's configuration is untouched (the intruder's PUT and DELETE hit its own tenant).
 		expect((await v.api<{ provider: string }>("GET", "/v1/sources/vb")).body.provider).toBe("voipbin");
-		const sub = await v.api<{ status: string; description?: string }>("GET", `/v1/subscriptions/${v.sub.id}`);
+		const sub = await v.api<{ status: string; description?: string }>("GET", `/v1/subscriptions/${v.subId}`);
 		expect(sub.body).toMatchObject({ status: "active" });
 		expect(sub.body.description).toBeUndefined();
 	});
@@ -81,7 +69,7 @@ describe("tenant API security", () => {
 			"/v1/sources",
 			"/v1/sources/vb",
 			"/v1/subscriptions",
-			`/v1/subscriptions/${v.sub.id}`,
+			`/v1/subscriptions/${v.subId}`,
 			"/v1/events",
 			`/v1/events/${v.eventId}`,
 		];
@@ -89,7 +77,7 @@ describe("tenant API security", () => {
 			const res = await v.api("GET", path);
 			expect(res.status).toBe(200);
 			expect(res.text, path).not.toContain(v.sourceSecret);
-			expect(res.text, path).not.toContain(v.sub.secret);
+			expect(res.text, path).not.toContain(v.subSecret);
 			expect(res.text, path).not.toContain("whsec_");
 		}
 	});

@@ -10,9 +10,8 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readSource } from "../../src/config";
-import { ADMIN_TOKEN, admin, as, newTenant } from "../api/client";
-import { postCalls, seedVoipbin } from "../support/events";
-import { sinkName, sinkUrl, waitFor } from "../support/sink";
+import { ADMIN_TOKEN, admin, as, newTenant, populatedTenant } from "../api/client";
+import { sinkName, sinkUrl } from "../support/sink";
 import {
 	type ApiBody,
 	type Auth,
@@ -28,24 +27,6 @@ import {
 import { send, Tally } from "./support/request";
 import { fuzzParameters, fuzzRuns } from "./support/runs";
 
-/** A tenant with a source, a subscription that has delivered one event, and its secrets. */
-async function populatedTenant(prefix: string) {
-	const tenant = await newTenant(prefix);
-	const api = as(tenant.key);
-	const source = await api<{ secret: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
-	await seedVoipbin(tenant.id, "vb2");
-	const sink = sinkName();
-	const sub = await api<{ id: string; secret: string }>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sink) });
-	const [event] = await postCalls(tenant.id, 1, { source: "vb2" });
-	await waitFor(sink, (r) => r.length >= 1);
-	return {
-		...tenant,
-		sourceSecret: source.body.secret,
-		subId: sub.body.id,
-		subSecret: sub.body.secret,
-		eventId: event?.id ?? "",
-	};
-}
 type Tenant = Awaited<ReturnType<typeof populatedTenant>>;
 
 /** Everything of the victim's that an outsider could read or change. */
