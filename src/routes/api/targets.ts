@@ -31,6 +31,18 @@ function privateIpv6(host: string): boolean {
 	return addr === "::" || addr === "::1" || /^f[cd]/.test(addr) || /^fe[89ab]/.test(addr) || addr.startsWith("::ffff:");
 }
 
+/**
+ * The host as a resolver would look it up: `URL` has already lowercased it, turned an IDN into its
+ * ASCII (punycode) form and rewritten numeric IPv4 spellings (`0x7f.1`, `2130706433`) to dotted
+ * decimal; this also drops the one trailing dot of a fully qualified name (`localhost.`). A name with
+ * an empty label (`localhost..`) returns null: no resolver takes it as a public host.
+ */
+function canonicalHost(hostname: string): string | null {
+	const host = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+	if (host === "" || host.split(".").some((label) => label === "")) return null;
+	return host;
+}
+
 /** Why a subscriber URL is not allowed, or null when it is. */
 export function targetProblem(raw: string, allowInsecure: boolean): string | null {
 	let url: URL;
@@ -42,8 +54,8 @@ export function targetProblem(raw: string, allowInsecure: boolean): string | nul
 	if (url.username || url.password) return "credentials in the URL are not allowed; use the signature to authenticate";
 	if (allowInsecure) return url.protocol === "https:" || url.protocol === "http:" ? null : "must be http or https";
 	if (url.protocol !== "https:") return "must be https";
-	const host = url.hostname;
-	if (PRIVATE_HOSTS.test(host) || privateIpv4(host) || privateIpv6(host) || !host.includes(".")) {
+	const host = canonicalHost(url.hostname);
+	if (host === null || PRIVATE_HOSTS.test(host) || privateIpv4(host) || privateIpv6(host) || !host.includes(".")) {
 		return "must be a public host";
 	}
 	return null;
