@@ -16,6 +16,9 @@ export const RetryScheduleSchema = z.array(z.number().int().min(1).max(86_400)).
 
 export const SubscriptionIdSchema = z.string().regex(/^sub_[0-9A-Za-z]{1,64}$/);
 
+/** At most this many secrets sign at once: the current one and those still inside their overlap. */
+export const MAX_ACTIVE_SECRETS = 5;
+
 export const SubscriptionStatusSchema = z.enum(["active", "paused", "disabled"]);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatusSchema>;
 
@@ -27,9 +30,18 @@ export const SubscriptionSchema = z.object({
 	ordering: z.enum(["ordered", "unordered"]).default("ordered"),
 	retry_schedule: RetryScheduleSchema.optional(),
 	on_exhausted: z.enum(["dead_letter", "pause"]).default("dead_letter"),
-	/** Newest first. Older entries still sign until `rotated_at` + the rotation overlap. */
-	secrets: z.array(WhsecSchema).min(1).max(5),
+	/** Newest first: `secrets[0]` is current; each older one signs until its own expiry (below). */
+	secrets: z.array(WhsecSchema).min(1).max(MAX_ACTIVE_SECRETS),
+	/** When the last rotation happened (ms since epoch). */
 	rotated_at: z.number().int().optional(),
+	/**
+	 * `retired_until[i]` is when `secrets[i + 1]` stops signing (ms since epoch). Absent on records
+	 * written before per-secret expiry: their older secrets then all expire at `rotated_at` + overlap.
+	 */
+	retired_until: z
+		.array(z.number().int())
+		.max(MAX_ACTIVE_SECRETS - 1)
+		.optional(),
 	status: SubscriptionStatusSchema.default("active"),
 	description: z.string().max(500).optional(),
 });
@@ -39,9 +51,41 @@ export type SubscriptionInput = z.input<typeof SubscriptionSchema>;
 /** How long a replaced secret keeps signing after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-/** The secrets that sign a delivery at `now`: the newest, plus older ones inside the overlap. */
+/** The older secrets with the time each stops signing (ms since epoch), newest first. */
+function retiredSecrets(sub: Subscription): { secret: string; until: number }[] {
+	const legacyUntil = (sub.rotated_at ?? 0) + ROTATION_OVERLAP_MS;
+	return sub.secrets.slice(1).map((secret, i) => ({ secret, until: sub.retired_until?.[i] ?? legacyUntil }));
+}
+
+/** The secrets that sign a delivery at `now`: the newest, plus each older one until its own expiry. */
 export function activeSecrets(sub: Subscription, now: number): string[] {
-	const [newest, ...older] = sub.secrets;
-	const overlap = sub.rotated_at !== undefined && now < sub.rotated_at + ROTATION_OVERLAP_MS;
-	return [newest as string, ...(overlap ? older : [])];
+	const still = retiredSecrets(sub).filter((r) => now < r.until);
+	return [sub.secrets[0] as string, ...still.map((r) => r.secret)];
+}
+
+export type Rotation =
+	| { ok: true; sub: Subscription }
+	| { ok: false; reason: "too_many_active_secrets"; retryAt: number };
+
+/**
+ * Makes `secret` current. The replaced one keeps signing for ROTATION_OVERLAP_MS from `now`, and
+ * every secret already inside its overlap keeps its own expiry, so a second rotation never cuts the
+ * first one's overlap short. Expired secrets are dropped. When MAX_ACTIVE_SECRETS would still sign
+ * at once, nothing changes and `retryAt` says when the oldest one expires (ms since epoch).
+ */
+export function rotateSecret(sub: Subscription, secret: string, now: number): Rotation {
+	const still = retiredSecrets(sub).filter((r) => now < r.until);
+	const retired = [{ secret: sub.secrets[0] as string, until: now + ROTATION_OVERLAP_MS }, ...still];
+	if (retired.length + 1 > MAX_ACTIVE_SECRETS) {
+		return { ok: false, reason: "too_many_active_secrets", retryAt: Math.min(...still.map((r) => r.until)) };
+	}
+	return {
+		ok: true,
+		sub: {
+			...sub,
+			secrets: [secret, ...retired.map((r) => r.secret)],
+			retired_until: retired.map((r) => r.until),
+			rotated_at: now,
+		},
+	};
 }

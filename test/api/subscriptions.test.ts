@@ -100,6 +100,35 @@ describe("subscriptions", () => {
 		}
 	});
 
+	it("a second rotation a few seconds later keeps all three secrets signing (A->B, then B->C)", async () => {
+		const { id, api } = await setup();
+		const sink = sinkName();
+		const a = await api<Sub>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sink) });
+		const b = await api<{ secret: string }>("POST", `/v1/subscriptions/${a.body.id}/rotate-secret`);
+		const c = await api<{ secret: string }>("POST", `/v1/subscriptions/${a.body.id}/rotate-secret`);
+		expect(c.status).toBe(200);
+		await postCalls(id, 1);
+		const [got] = await waitFor(sink, (r) => r.length >= 1);
+		for (const secret of [c.body.secret, b.body.secret, a.body.secret ?? ""]) {
+			expect(() => new Webhook(secret).verify(got?.body ?? "", got?.headers ?? {})).not.toThrow();
+		}
+	});
+
+	it("refuses a rotation past five signing secrets with 409 rotation_limit and when to retry", async () => {
+		const { api } = await setup();
+		const sub = await api<Sub>("POST", "/v1/subscriptions", { url: sinkUrl("ok", sinkName()) });
+		for (let i = 0; i < 4; i++) {
+			expect((await api("POST", `/v1/subscriptions/${sub.body.id}/rotate-secret`)).status).toBe(200);
+		}
+		const refused = await api<{ code: string; retry_at: string }>(
+			"POST",
+			`/v1/subscriptions/${sub.body.id}/rotate-secret`,
+		);
+		expect(refused.status).toBe(409);
+		expect(refused.body.code).toBe("rotation_limit");
+		expect(Date.parse(refused.body.retry_at)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+	});
+
 	it("replays from a sequence and lists attempts newest first", async () => {
 		const { id, api } = await setup();
 		const sink = sinkName();

@@ -8,7 +8,7 @@ import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
 import { ulid } from "../../ids";
 import { Problem } from "../../problem";
-import { type Subscription, SubscriptionSchema } from "../../schema/subscription";
+import { MAX_ACTIVE_SECRETS, rotateSecret, type Subscription, SubscriptionSchema } from "../../schema/subscription";
 import { toBase64 } from "../../verify/crypto";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf } from "./common";
 import { targetProblem } from "./targets";
@@ -35,7 +35,7 @@ const StateSchema = z.object({
 	last_success_at: z.string().nullable(),
 	last_error: z.object({ at: z.string(), status: z.number().nullable(), error: z.string().nullable() }).nullable(),
 });
-const SubscriptionViewSchema = SubscriptionSchema.omit({ secrets: true, rotated_at: true })
+const SubscriptionViewSchema = SubscriptionSchema.omit({ secrets: true, rotated_at: true, retired_until: true })
 	.extend({
 		state: StateSchema.optional(),
 		secret: z.string().optional().openapi({ description: "Only when created or rotated" }),
@@ -81,7 +81,7 @@ const notFound = () => new Problem(404, "not_found", "Not found");
 const newSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 
 function view(sub: Subscription, extra: { state?: z.infer<typeof StateSchema>; secret?: string } = {}) {
-	const { secrets: _secrets, rotated_at: _rotated, ...rest } = sub;
+	const { secrets: _secrets, rotated_at: _rotated, retired_until: _retired, ...rest } = sub;
 	return { ...rest, ...extra };
 }
 
@@ -218,16 +218,30 @@ subscriptions.openapi(
 		method: "post",
 		path: "/v1/subscriptions/{id}/rotate-secret",
 		tags: ["Subscriptions"],
-		summary: "Rotate the signing secret; the old one keeps signing for 24 hours",
+		summary: "Rotate the signing secret; each replaced secret keeps signing for 24 hours from its rotation",
+		description:
+			"Deliveries are signed with the new secret and every replaced secret still inside its own 24-hour overlap " +
+			`(at most ${MAX_ACTIVE_SECRETS} at once). A rotation that would exceed that is refused with 409 ` +
+			"`rotation_limit`, whose `retry_at` says when the oldest overlap ends.",
 		security,
 		request: { params: Params },
-		responses: { 200: json(z.object({ secret: z.string() }), "The new secret, shown only here"), ...errors(401, 404) },
+		responses: {
+			200: json(z.object({ secret: z.string() }), "The new secret, shown only here"),
+			...errors(401, 404, 409),
+		},
 	}),
 	async (c) => {
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
 		const secret = newSecret();
-		const sub = SubscriptionSchema.parse({ ...current, secrets: [secret, current.secrets[0]], rotated_at: Date.now() });
-		await save(c.env, c.get("tenant"), sub);
+		const rotation = rotateSecret(SubscriptionSchema.parse(current), secret, Date.now());
+		if (!rotation.ok) {
+			const retryAt = new Date(rotation.retryAt).toISOString();
+			throw new Problem(409, "rotation_limit", "Too many secrets are signing at once", {
+				detail: `${MAX_ACTIVE_SECRETS} secrets are already signing; the oldest replaced one stops at ${retryAt}. Rotate again after that.`,
+				retry_at: retryAt,
+			});
+		}
+		await save(c.env, c.get("tenant"), SubscriptionSchema.parse(rotation.sub));
 		return c.json({ secret }, 200);
 	},
 );
