@@ -3,7 +3,9 @@ import {
 	CHANNEL,
 	CONTACT_UUID,
 	CREATED_ON,
+	EVENT_UUID,
 	RUN_UUID,
+	rapidproCurrentMsgEvent,
 	rapidproEvent,
 	rapidproMsgEvent,
 	rapidproResthook,
@@ -12,7 +14,6 @@ import { identityUrn, normalizeRapidpro, parseAttachment } from "./rapidpro";
 import type { NormalizedEvent } from "./types";
 
 const MSG_UUID = "2d611e17-fb22-457f-b802-b8f7ec5cda5b";
-const EVENT_UUID = "0197b335-6ded-79a4-95a6-3af85b57f108";
 const CALL_UUID = "0198ce92-ff2f-7b07-b158-b21ab168ebba";
 
 function normalized(body: unknown): NormalizedEvent {
@@ -178,7 +179,7 @@ describe("RapidPro passthrough events", () => {
 
 describe("RapidPro current catalog (goflow mid-2025 on)", () => {
 	it("takes a msg_received's id from its event uuid when the msg object has none", () => {
-		const event = normalized(rapidproMsgEvent("msg_received", { uuid: undefined }, { uuid: EVENT_UUID }));
+		const event = normalized(rapidproCurrentMsgEvent("msg_received"));
 		expect(event).toMatchObject({ type: "message.received", dedupe_key: `event:${EVENT_UUID}` });
 		expect(event.data).toMatchObject({ id: EVENT_UUID, direction: "inbound", from: "tel:+12065551212" });
 	});

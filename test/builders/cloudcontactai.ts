@@ -68,6 +68,23 @@ export function ccaiMessage(
 	return body;
 }
 
+/**
+ * A message event in the shape a captured 2025 server request shows (quoted in hookfan's provider notes
+ * from the CloudContactAI/CCAI.NET README): a numeric `data.id`, MessageStatus `SENT`, no SmsSid.
+ */
+export function ccaiServerMessage(
+	eventType: string,
+	data: Record<string, unknown> = {},
+	eventHash: string | null = CCAI_EVENT_HASH,
+): Record<string, unknown> {
+	const body: Record<string, unknown> = {
+		eventType,
+		data: { id: 142065, MessageStatus: "SENT", To: "+14155550142", Message: "Your table is ready.", ...data },
+	};
+	if (eventHash !== null) body.eventHash = eventHash;
+	return body;
+}
+
 /** A `contact.unsubscribed` event (field names beyond UnsubscribedAt and ContactData are UNCONFIRMED). */
 export function ccaiUnsubscribed(
 	data: Record<string, unknown> = {},

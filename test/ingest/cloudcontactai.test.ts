@@ -5,6 +5,7 @@ import {
 	CCAI_SECRET,
 	ccaiMessage,
 	ccaiRequest,
+	ccaiServerMessage,
 	ccaiUnsubscribed,
 } from "../builders/cloudcontactai";
 import { ingestOk, postIngest } from "../support/ingest";
@@ -181,7 +182,7 @@ describe("CloudContactAI ingest: duplicates and bad bodies", () => {
 
 	it("answers a re-send of one message.sent, serialized differently, as a duplicate: eventHash decides", async () => {
 		const tenant = await ccaiTenant();
-		const payload = ccaiMessage("message.sent", { id: 142065, SmsSid: undefined, MessageStatus: "SENT" });
+		const payload = ccaiServerMessage("message.sent");
 		const first = await ingestOk(tenant, "ccai", await ccaiRequest(payload));
 		const resent = await ccaiRequest(payload, { rawBody: JSON.stringify(payload, null, 2) });
 		expect(await ingestOk(tenant, "ccai", resent)).toEqual({ id: first.id, duplicate: true });
@@ -191,8 +192,12 @@ describe("CloudContactAI ingest: duplicates and bad bodies", () => {
 
 	it("keeps a carrier error for the same message as a new event", async () => {
 		const tenant = await ccaiTenant();
-		await ingestOk(tenant, "ccai", await ccaiRequest(ccaiMessage("message.sent", { id: 142065, SmsSid: undefined })));
-		const error = ccaiMessage("message.error.carrier", { id: 142065, SmsSid: undefined }, "f00dfeedcafe0001");
+		await ingestOk(tenant, "ccai", await ccaiRequest(ccaiServerMessage("message.sent")));
+		const error = ccaiServerMessage(
+			"message.error.carrier",
+			{ MessageStatus: "FAILED", ErrorCode: "30007" },
+			"f00dfeedcafe0001",
+		);
 		expect(await ingestOk(tenant, "ccai", await ccaiRequest(error))).toMatchObject({ duplicate: false });
 		const events = await storedEvents(tenant);
 		expect(events.map((e) => [e.type, e.data.id])).toEqual([

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
 	CHANNEL,
 	CONTACT_UUID,
+	EVENT_UUID,
 	RAPIDPRO_TOKEN,
+	rapidproCurrentMsgEvent,
 	rapidproEvent,
 	rapidproMsgEvent,
 	rapidproRequest,
@@ -152,11 +154,9 @@ describe("RapidPro ingest: duplicates", () => {
 });
 
 describe("RapidPro ingest: real senders", () => {
-	const EVENT_UUID = "0197b335-6ded-79a4-95a6-3af85b57f108";
-
 	it("stores a mid-2025 msg_received, whose msg has no uuid, with the event uuid as the message id", async () => {
 		const tenant = await rapidproTenant();
-		const payload = rapidproMsgEvent("msg_received", { uuid: undefined }, { uuid: EVENT_UUID });
+		const payload = rapidproCurrentMsgEvent("msg_received");
 		await ingestOk(tenant, "rp", rapidproRequest(payload));
 		const [event] = await storedEvents(tenant);
 		expect(event).toMatchObject({ type: "message.received", data: { id: EVENT_UUID, direction: "inbound" } });
@@ -172,7 +172,7 @@ describe("RapidPro ingest: real senders", () => {
 
 	it("answers a re-post of one event in a different wrapping as a duplicate: the event uuid decides", async () => {
 		const tenant = await rapidproTenant();
-		const payload = rapidproMsgEvent("msg_received", { uuid: undefined }, { uuid: EVENT_UUID });
+		const payload = rapidproCurrentMsgEvent("msg_received");
 		const first = await ingestOk(tenant, "rp", rapidproRequest(payload));
 		// A second webhook node relaying the same event adds its own fields and another token placement.
 		const again = rapidproRequest({ ...payload, relayed_by: "second-node" }, { via: "bearer" });
@@ -182,11 +182,7 @@ describe("RapidPro ingest: real senders", () => {
 
 	it("keeps a later msg_status_changed for the same message as a new event", async () => {
 		const tenant = await rapidproTenant();
-		await ingestOk(
-			tenant,
-			"rp",
-			rapidproRequest(rapidproMsgEvent("msg_created", { uuid: undefined }, { uuid: EVENT_UUID })),
-		);
+		await ingestOk(tenant, "rp", rapidproRequest(rapidproCurrentMsgEvent("msg_created")));
 		const status = rapidproEvent("msg_status_changed", {
 			uuid: "0197b335-7000-7a00-8000-000000000001",
 			msg_uuid: EVENT_UUID,
