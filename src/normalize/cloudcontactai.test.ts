@@ -171,6 +171,36 @@ describe("parseUnsubscribedAt and smsSidOf", () => {
 	});
 });
 
+describe("normalizeCloudcontactai: what the server really sends", () => {
+	// The shape of a captured 2025 request: no SmsSid, a numeric data.id, status SENT, no eventHash.
+	const captured = {
+		eventType: "message.sent",
+		data: { id: 142065, MessageStatus: "SENT", To: "+14155550142", Message: "Your table is ready." },
+	};
+
+	it("carries data.id as the message id when there is no SmsSid", () => {
+		const event = normalize(captured);
+		expect(event.type).toBe("message.sent");
+		expect(event.data).toMatchObject({ id: "142065", status: "SENT", to: "+14155550142", direction: "outbound" });
+	});
+
+	it("keys a message without eventHash on its type and data.id", () => {
+		expect(normalize(captured).dedupe_key).toBe("message.sent:142065");
+	});
+
+	it("prefers a real SmsSid over data.id", () => {
+		const event = normalize({ eventType: "message.sent", data: { ...captured.data, SmsSid: "SM9" } });
+		expect(event.data).toMatchObject({ id: "SM9" });
+	});
+
+	it("carries data.id on an error event too, with its code and message", () => {
+		const data = { id: 142065, MessageStatus: "FAILED", ErrorCode: "30007", ErrorMessage: "Carrier violation" };
+		const event = normalize({ eventType: "message.error.carrier", data });
+		expect(event.data).toMatchObject({ id: "142065", error: { code: "30007", message: "Carrier violation" } });
+		expect(event.dedupe_key).toBe("message.error.carrier:142065");
+	});
+});
+
 describe("normalizeCloudcontactai: dedupe", () => {
 	it("keys on eventHash when there is one", () => {
 		expect(normalize({ eventType: "message.sent", data: SENT, eventHash: "abc" }).dedupe_key).toBe("hash:abc");

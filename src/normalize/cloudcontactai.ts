@@ -56,6 +56,15 @@ export function smsSidOf(data: Fields): string | null {
 	return sid === null || /^0+$/.test(sid) ? null : sid;
 }
 
+/**
+ * The message's id: SmsSid when it is one, else `data.id`. A captured 2025 server request (quoted in
+ * /work/shared/PROVIDERS.md from the CloudContactAI/CCAI.NET README) has `message.sent` with a numeric
+ * `data.id` and no SmsSid at all, e.g. `{"id": 142065, "MessageStatus": "SENT", ...}`.
+ */
+export function messageIdOf(data: Fields): string | null {
+	return smsSidOf(data) ?? text(data.id) ?? text(data.Id);
+}
+
 /** UnsubscribedAt as ISO 8601: its format is UNCONFIRMED, so ISO, unix seconds and unix ms are read. */
 export function parseUnsubscribedAt(value: unknown): string | null {
 	const n = typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
@@ -75,7 +84,7 @@ function errorOf(type: string, data: Fields): MessageData["error"] {
 
 function messageData(type: string, data: Fields): MessageData {
 	return {
-		id: smsSidOf(data),
+		id: messageIdOf(data),
 		direction: INBOUND_TYPES.has(type) ? "inbound" : "outbound",
 		text: text(data.Message),
 		from: text(data.From),
@@ -114,12 +123,17 @@ function keyPart(value: string | null | undefined): string | null {
 	return value && value.length <= 400 ? value : null;
 }
 
+/**
+ * CCAI has no delivery header: the payload's own identity is all there is. First the eventHash CCAI
+ * signs: with it, a replayed signature over a changed body is a duplicate, not a new event (whatever
+ * its length: ingest hashes a key too long to store, it never falls back to the body). Then the
+ * message id with the event type: each type happens once per message (sent, then maybe an error).
+ * Incoming messages (SmsSid 0, no id) are keyed on the body hash.
+ */
 function dedupeKey(type: string, payload: CloudcontactaiPayload): string | null {
-	// The hash CCAI signs: with it, a replayed signature over a changed body is a duplicate, not a new
-	// event. Whatever its length: ingest hashes a key too long to store, it never falls back to the body.
 	if (payload.eventHash) return `hash:${payload.eventHash}`;
-	const sid = keyPart(smsSidOf(payload.data));
-	return sid && type.length <= 100 ? `${type}:${sid}` : null;
+	const id = keyPart(messageIdOf(payload.data));
+	return id && type.length <= 100 ? `${type}:${id}` : null;
 }
 
 /** Normalizes a CloudContactAI webhook body. */

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
 	CHANNEL,
 	CONTACT_UUID,
+	CREATED_ON,
+	EVENT_UUID,
 	RUN_UUID,
+	rapidproCurrentMsgEvent,
 	rapidproEvent,
 	rapidproMsgEvent,
 	rapidproResthook,
@@ -11,6 +14,7 @@ import { identityUrn, normalizeRapidpro, parseAttachment } from "./rapidpro";
 import type { NormalizedEvent } from "./types";
 
 const MSG_UUID = "2d611e17-fb22-457f-b802-b8f7ec5cda5b";
+const CALL_UUID = "0198ce92-ff2f-7b07-b158-b21ab168ebba";
 
 function normalized(body: unknown): NormalizedEvent {
 	const result = normalizeRapidpro({ body, headers: new Headers() });
@@ -159,8 +163,67 @@ describe("RapidPro passthrough events", () => {
 		expect(event).toMatchObject({ type: "rapidpro.run_expired", dedupe_key: `run_expired:${RUN_UUID}` });
 	});
 
-	it("accepts a type goflow does not have yet", () => {
-		expect(normalized(rapidproEvent("llm_called")).type).toBe("rapidpro.llm_called");
+	it.each(["run_started", "run_ended", "llm_called", "msg_deleted", "ticket_opened", "call_missed", "optin_started"])(
+		"passes the newer goflow type %s through as itself, keyed on its event uuid",
+		(type) => {
+			const event = normalized(rapidproEvent(type, { uuid: EVENT_UUID }));
+			expect(event).toMatchObject({ type: `rapidpro.${type}`, data: {}, dedupe_key: `event:${EVENT_UUID}` });
+		},
+	);
+
+	it("passes a type goflow does not have yet through as itself when the body has an event's shape", () => {
+		const event = normalized({ uuid: EVENT_UUID, type: "quantum_leaped", created_on: CREATED_ON });
+		expect(event).toMatchObject({ provider_type: "quantum_leaped", type: "rapidpro.quantum_leaped" });
+	});
+});
+
+describe("RapidPro current catalog (goflow mid-2025 on)", () => {
+	it("takes a msg_received's id from its event uuid when the msg object has none", () => {
+		const event = normalized(rapidproCurrentMsgEvent("msg_received"));
+		expect(event).toMatchObject({ type: "message.received", dedupe_key: `event:${EVENT_UUID}` });
+		expect(event.data).toMatchObject({ id: EVENT_UUID, direction: "inbound", from: "tel:+12065551212" });
+	});
+
+	it("maps msg_status_changed to message.status_changed for the message its msg_uuid names", () => {
+		const body = rapidproEvent("msg_status_changed", { uuid: EVENT_UUID, msg_uuid: MSG_UUID, status: "delivered" });
+		const event = normalized(body);
+		expect(event).toMatchObject({ type: "message.status_changed", dedupe_key: `event:${EVENT_UUID}` });
+		expect(event.data).toMatchObject({ id: MSG_UUID, direction: "outbound", status: "delivered", error: null });
+	});
+
+	it("maps a failed msg_status_changed to message.failed with its reason as error code", () => {
+		const body = rapidproEvent("msg_status_changed", {
+			uuid: EVENT_UUID,
+			msg_uuid: MSG_UUID,
+			status: "failed",
+			reason: "error_limit",
+		});
+		const event = normalized(body);
+		expect(event.type).toBe("message.failed");
+		expect(event.data).toMatchObject({ id: MSG_UUID, status: "failed", error: { code: "error_limit", message: null } });
+	});
+
+	it("maps call_created and call_received to call.created, outbound and inbound, with the call's uuid", () => {
+		const call = { uuid: CALL_UUID, urn: "tel:+593990000111", channel: CHANNEL };
+		const out = normalized(rapidproEvent("call_created", { uuid: EVENT_UUID, call }));
+		expect(out).toMatchObject({ type: "call.created", dedupe_key: `event:${EVENT_UUID}` });
+		expect(out.data).toEqual({
+			id: CALL_UUID,
+			status: null,
+			direction: "outbound",
+			from: null,
+			to: "tel:+593990000111",
+			hangup_reason: null,
+		});
+		const inbound = normalized(rapidproEvent("call_received", { uuid: EVENT_UUID, call }));
+		expect(inbound.data).toMatchObject({ id: CALL_UUID, direction: "inbound", from: "tel:+593990000111", to: null });
+	});
+
+	it("maps contact_status_changed to contact.updated, and to contact.unsubscribed when stopped", () => {
+		expect(normalized(rapidproEvent("contact_status_changed", { status: "blocked" })).type).toBe("contact.updated");
+		expect(normalized(rapidproEvent("contact_status_changed", { status: "stopped" })).type).toBe(
+			"contact.unsubscribed",
+		);
 	});
 });
 
@@ -180,6 +243,18 @@ describe("RapidPro bodies without a type", () => {
 	it("stores a hand-written call_webhook body as rapidpro.webhook", () => {
 		const event = normalized({ order: 42, phone: "+12065551212" });
 		expect(event).toMatchObject({ provider_type: "webhook", type: "rapidpro.webhook", data: {} });
+	});
+
+	it("stores a hand-written body whose own type is not a goflow event as rapidpro.webhook, keyed on its hash", () => {
+		const body = { type: "registration", phone: "+593990000111" };
+		expect(normalized(body)).toEqual({
+			provider_type: "webhook",
+			type: "rapidpro.webhook",
+			occurred_at: null,
+			data: {},
+			raw: body,
+			dedupe_key: null,
+		});
 	});
 });
 

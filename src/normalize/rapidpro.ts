@@ -4,11 +4,18 @@
  *   `@(json(event))`-style bodies, or a relay of mailroom's events);
  * - the default resthook / webhook payload, `{contact, flow, path, results, run, input, channel}`,
  *   which has no `type`: stored as provider type `resthook`;
- * - any other object a `call_webhook` author wrote by hand: stored as provider type `webhook`.
- * Messages map to `message.*`, contact changes to `contact.updated`; everything else passes through.
+ * - any other object a `call_webhook` author wrote by hand, even one with its own top-level `type`
+ *   (`{"type": "registration", ...}`): stored as provider type `webhook`.
+ * Messages map to `message.*`, contact changes to `contact.*`, calls to `call.created`; everything
+ * else passes through.
+ *
+ * Event shapes are from nyaruka/goflow flows/events/*.go. Since v0.250.0 (mid-2025) every event has
+ * its own `uuid` (BaseEvent in flows/events/base.go) and the `msg` object has none: a message's id is
+ * the uuid of the event that created it, which is what `msg_status_changed.msg_uuid` and
+ * `msg_deleted.msg_uuid` point at (both typed flows.EventUUID).
  */
 import { z } from "zod";
-import { type CanonicalType, type ContactData, type MessageData, resourceOf } from "../schema/envelope";
+import { type CallData, type CanonicalType, type ContactData, type MessageData, resourceOf } from "../schema/envelope";
 import { fromIso, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
 
@@ -29,6 +36,8 @@ export const RAPIDPRO_TYPES: Record<string, CanonicalType> = {
 	msg_created: "message.sent",
 	// The text (or recording) a voice flow plays to the contact: an outbound message on a call channel.
 	ivr_created: "message.sent",
+	// v0.261.0: {uuid, type, created_on, msg_uuid, status, reason?} (flows/events/msg_status_changed.go).
+	msg_status_changed: "message.status_changed",
 	contact_field_changed: "contact.updated",
 	contact_groups_changed: "contact.updated",
 	contact_language_changed: "contact.updated",
@@ -36,10 +45,64 @@ export const RAPIDPRO_TYPES: Record<string, CanonicalType> = {
 	contact_timezone_changed: "contact.updated",
 	contact_urns_changed: "contact.updated",
 	contact_refreshed: "contact.updated",
+	// {status: active|blocked|stopped|archived}; "stopped" is an opt-out (see canonicalOf).
+	contact_status_changed: "contact.updated",
+	// {call: {uuid, urn, channel}} (flows/events/call_created.go, call_received.go).
+	call_created: "call.created",
+	call_received: "call.created",
 };
+
+/**
+ * Every event type goflow defines or has defined (nyaruka/goflow flows/events/*.go, current names and
+ * the deprecated ones a relay of older sessions can still carry). A body whose `type` is none of
+ * these is a flow author's own JSON, not an engine event.
+ */
+export const GOFLOW_EVENT_TYPES: ReadonlySet<string> = new Set([
+	...Object.keys(RAPIDPRO_TYPES),
+	"airtime_transferred",
+	"broadcast_created",
+	"call_missed",
+	"chat_started",
+	"classifier_called",
+	"contact_last_seen_changed",
+	"dial_ended",
+	"dial_wait",
+	"email_created",
+	"email_sent",
+	"environment_refreshed",
+	"error",
+	"failure",
+	"flow_entered",
+	"input_labels_added",
+	"llm_called",
+	"msg_deleted",
+	"msg_wait",
+	"optin_requested",
+	"optin_started",
+	"optin_stopped",
+	"resthook_called",
+	"run_ended",
+	"run_expired",
+	"run_result_changed",
+	"run_started",
+	"service_called",
+	"session_triggered",
+	"ticket_assignee_changed",
+	"ticket_closed",
+	"ticket_note_added",
+	"ticket_opened",
+	"ticket_reopened",
+	"ticket_topic_changed",
+	"wait_expired",
+	"wait_timed_out",
+	"warning",
+	"webhook_called",
+]);
 
 const INBOUND_TYPES = new Set(["msg_received"]);
 const MESSAGE_TYPES = new Set(["msg_received", "msg_created", "ivr_created"]);
+/** msg_status_changed statuses after which mailroom stops trying: the message never reached the contact. */
+const FAILED_STATUSES = new Set(["failed"]);
 
 type Fields = Record<string, unknown>;
 
@@ -93,14 +156,41 @@ function messageFields(payload: Fields): Fields {
 	return record(payload.msg) ?? payload;
 }
 
+/**
+ * The message's id: the msg object's own uuid (goflow before v0.250.0), else the event's uuid (the
+ * msg object has none since then), else the flat `msg_uuid` of the oldest engines.
+ */
+function messageId(payload: Fields): string | null {
+	return text(record(payload.msg)?.uuid) ?? text(payload.uuid) ?? text(payload.msg_uuid);
+}
+
+/** msg_status_changed names only the message (by its creating event's uuid) and its new status. */
+function statusData(payload: Fields): MessageData {
+	const reason = text(payload.reason);
+	const status = text(payload.status);
+	return {
+		id: text(payload.msg_uuid),
+		direction: "outbound",
+		text: null,
+		from: null,
+		to: null,
+		channel: null,
+		attachments: [],
+		status,
+		error: reason !== null || (status !== null && FAILED_STATUSES.has(status)) ? { code: reason, message: null } : null,
+		conversation_id: null,
+		contact_id: null,
+	};
+}
+
 function messageData(type: string, payload: Fields): MessageData {
-	const msg = record(payload.msg);
+	if (type === "msg_status_changed") return statusData(payload);
 	const src = messageFields(payload);
 	const inbound = INBOUND_TYPES.has(type);
 	const urn = identityUrn(src.urn);
-	const unsendable = text(src.unsendable_reason);
+	const unsendable = text(src.unsendable_reason) ?? text(payload.unsendable_reason);
 	return {
-		id: msg ? text(msg.uuid) : text(payload.msg_uuid),
+		id: messageId(payload),
 		direction: inbound ? "inbound" : "outbound",
 		text: text(src.text),
 		// The channel's own address is not in the event: only the contact's side is known.
@@ -127,10 +217,29 @@ function contactData(type: string, payload: Fields): ContactData {
 	};
 }
 
+/** A goflow call (`call_created` outbound, `call_received` inbound): the contact's URN is the far end. */
+function callData(type: string, payload: Fields): CallData {
+	const call = record(payload.call) ?? {};
+	const inbound = type === "call_received";
+	const urn = identityUrn(call.urn);
+	return {
+		id: text(call.uuid),
+		status: null,
+		direction: inbound ? "inbound" : "outbound",
+		from: inbound ? urn : null,
+		to: inbound ? null : urn,
+		hangup_reason: null,
+	};
+}
+
 function canonicalOf(type: string, payload: Fields): CanonicalType | undefined {
 	const canonical = Object.hasOwn(RAPIDPRO_TYPES, type) ? RAPIDPRO_TYPES[type] : undefined;
 	// A created message mailroom will not send (blocked contact, no route...) is a failure, not a send.
-	if (canonical === "message.sent" && text(messageFields(payload).unsendable_reason)) return "message.failed";
+	const unsendable = text(messageFields(payload).unsendable_reason) ?? text(payload.unsendable_reason);
+	if (canonical === "message.sent" && unsendable) return "message.failed";
+	if (type === "msg_status_changed" && FAILED_STATUSES.has(text(payload.status) ?? "")) return "message.failed";
+	// A stopped contact opted out (sent STOP or was stopped by a channel): what an unsubscribe means.
+	if (type === "contact_status_changed" && text(payload.status) === "stopped") return "contact.unsubscribed";
 	return canonical;
 }
 
@@ -157,21 +266,37 @@ function goflowEvent(type: string, payload: RapidproPayload): NormalizedEvent {
 		type: canonical ?? `rapidpro.${type}`,
 		occurred_at: fromIso(payload.created_on),
 		data:
-			resource === "message" ? messageData(type, payload) : resource === "contact" ? contactData(type, payload) : {},
+			resource === "message"
+				? messageData(type, payload)
+				: resource === "contact"
+					? contactData(type, payload)
+					: resource === "call"
+						? callData(type, payload)
+						: {},
 		raw: payload,
 		dedupe_key: dedupeKey(type, payload),
 	};
 }
 
 /**
- * A body without `type`. It is not mapped to a message even when it carries an `input` message:
+ * Whether a typed body is an engine event. goflow's own types are; an unknown type is one only when
+ * the body has what every goflow event has (flows/events/base.go: `created_on`, and `uuid` since
+ * mid-2025 or `step_uuid` inside a session), so a newer goflow type still passes through as itself.
+ */
+function isGoflowEvent(type: string, payload: RapidproPayload): boolean {
+	if (GOFLOW_EVENT_TYPES.has(type)) return true;
+	return fromIso(payload.created_on) !== null && (id(payload.uuid) !== null || id(payload.step_uuid) !== null);
+}
+
+/**
+ * A body that is not an engine event. It is not mapped to a message even when it carries an `input` message:
  * that input is the message that last resumed the run, repeated by every webhook later in the same
  * run, so a `message.received` per call would count one message many times. The body has no time of
  * its own (`run.created_on` is when the run began) and no id: two calls of one run differ by their
  * path and results, so the body hash keys it.
  */
-function untypedBody(payload: RapidproPayload): NormalizedEvent {
-	const isDefault = record(payload.flow) !== null && record(payload.run) !== null;
+function authoredBody(payload: RapidproPayload): NormalizedEvent {
+	const isDefault = payload.type === undefined && record(payload.flow) !== null && record(payload.run) !== null;
 	const type = isDefault ? RESTHOOK_TYPE : WEBHOOK_TYPE;
 	return { provider_type: type, type: `rapidpro.${type}`, occurred_at: null, data: {}, raw: payload, dedupe_key: null };
 }
@@ -181,7 +306,8 @@ export const normalizeRapidpro: Normalizer = ({ body }) => {
 	const parsed = RapidproPayloadSchema.safeParse(body);
 	if (!parsed.success) return { ok: false, issues: parsed.error.issues };
 	const payload = parsed.data;
-	const event = payload.type === undefined ? untypedBody(payload) : goflowEvent(payload.type, payload);
+	const { type } = payload;
+	const event = type !== undefined && isGoflowEvent(type, payload) ? goflowEvent(type, payload) : authoredBody(payload);
 	// zod's copy drops a top-level "__proto__" key; raw keeps the body exactly as it was parsed.
 	return { ok: true, event: { ...event, raw: body } };
 };

@@ -85,6 +85,13 @@ describe("Telerivet send_status", () => {
 		});
 	});
 
+	it("carries the failure's error_code beside its error_message", () => {
+		const fields = { error_code: "30007", error_message: "Message filtered by the carrier" };
+		expect(normalized(telerivetStatus("failed", fields)).data).toMatchObject({
+			error: { code: "30007", message: "Message filtered by the carrier" },
+		});
+	});
+
 	it("gives a failure without an error_message an empty error, so it still reads as an error", () => {
 		expect(normalized(telerivetStatus("failed")).data).toMatchObject({ error: { code: null, message: null } });
 	});

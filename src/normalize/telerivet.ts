@@ -55,8 +55,18 @@ function incomingMessage(fields: Fields): MessageData {
 	};
 }
 
+/**
+ * Why a message failed. Telerivet's Message object has `error_code` beside `error_message`
+ * (telerivet-python-client, message.py: the carrier's or Telerivet's code, e.g. Twilio's 30007);
+ * both arrive as form fields on a failed send_status.
+ */
+function errorOf(fields: Fields, failed: boolean): MessageData["error"] {
+	const code = text(fields.error_code);
+	const message = text(fields.error_message);
+	return failed || code !== null || message !== null ? { code, message } : null;
+}
+
 function sendStatus(fields: Fields, failed: boolean): MessageData {
-	const errorMessage = text(fields.error_message);
 	return {
 		id: text(fields.id),
 		direction: "outbound",
@@ -66,7 +76,7 @@ function sendStatus(fields: Fields, failed: boolean): MessageData {
 		channel: text(fields.message_type),
 		attachments: [],
 		status: text(fields.status),
-		error: failed || errorMessage !== null ? { code: null, message: errorMessage } : null,
+		error: errorOf(fields, failed),
 		conversation_id: null,
 		contact_id: text(fields.contact_id),
 	};

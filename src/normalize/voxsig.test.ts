@@ -181,24 +181,29 @@ describe("normalizeVoxsig: raw and dedupe", () => {
 		expect(raw).toContain('"phone_number":"+15550001111"');
 	});
 
-	it("keys dedupe on the delivery header when there is one", () => {
+	it("keys a creation on its id whatever the delivery header says: Chatwoot may dispatch it twice", () => {
 		const h = new Headers({ "x-chatwoot-delivery": "7f0c1e2a-9d3b-4c8e-a1f2-0b9c8d7e6f5a" });
-		expect(normalized(voxsigMessage(), h).dedupe_key).toBe("delivery:7f0c1e2a-9d3b-4c8e-a1f2-0b9c8d7e6f5a");
+		expect(normalized(voxsigMessage(), h).dedupe_key).toBe("message_created:118");
+		expect(normalized(voxsigContact("contact_created"), h).dedupe_key).toBe("contact_created:14");
+		expect(normalized(voxsigConversation("conversation_updated"), h).dedupe_key).toBe(
+			"conversation_updated:10:1767225600.123456",
+		);
 	});
 
-	it("reads the delivery id from the header name it is given", () => {
+	it("keys an event without an id on the delivery header, read from the header name it is given", () => {
 		const h = new Headers({ "x-voxsig-delivery": "d-1", "x-chatwoot-delivery": "d-2" });
-		const r = normalizeVoxsigWith({ body: voxsigMessage(), headers: h }, "x-voxsig-delivery");
+		const r = normalizeVoxsigWith({ body: voxsigTyping("conversation_typing_on"), headers: h }, "x-voxsig-delivery");
 		expect(r.ok && r.event.dedupe_key).toBe("delivery:d-1");
 	});
 
-	it("ignores a delivery id unfit for a key and falls back to the event's own identity", () => {
+	it("ignores a delivery id unfit for a key and falls back to the body hash", () => {
 		const h = new Headers({ "x-chatwoot-delivery": "x".repeat(300) });
-		expect(normalized(voxsigMessage(), h).dedupe_key).toBe("message_created:118");
-		expect(normalized(voxsigConversation("conversation_updated")).dedupe_key).toBe(
-			"conversation_updated:10:1767225600.123456",
-		);
-		expect(normalized(voxsigContact("contact_created")).dedupe_key).toBe("contact_created:14");
+		expect(normalized(voxsigTyping("conversation_typing_on"), h).dedupe_key).toBeNull();
+	});
+
+	it("keys message_updated on the body, not on the delivery: each update is its own event", () => {
+		const h = new Headers({ "x-chatwoot-delivery": "7f0c1e2a-9d3b-4c8e-a1f2-0b9c8d7e6f5a" });
+		expect(normalized(voxsigMessage("message_updated"), h).dedupe_key).toBeNull();
 	});
 
 	it("leaves changes without updated_at, and events without id, to the body hash", () => {

@@ -188,17 +188,27 @@ function occurredAt(event: string, payload: Fields): string | null {
 }
 
 /**
- * The delivery header, stable across retries, is the best key. Without it: a creation happens once
- * per id, a change once per (id, updated_at); anything else is keyed on the body by the pipeline.
+ * The payload's own identity first, the transport's last. Chatwoot can dispatch one `message_created`
+ * twice under two `X-Chatwoot-Delivery` ids (the id is stable only across retries of one dispatch), so:
+ * - a creation happens once per resource id: `{event}:{id}`;
+ * - a change with `updated_at` (conversations) happens once per (id, updated_at);
+ * - a change without it is keyed on the body hash. `message_updated` is one (Message#webhook_data in
+ *   chatwoot app/models/message.rb has neither `status` nor `updated_at`); `contact_updated` too, as
+ *   far as the payloads seen show (UNCONFIRMED for every version). Each update of one message is a
+ *   new event with a different body (the conversation it touches moves on), while a re-dispatch of
+ *   the same update is the same body;
+ * - only events without an id (typing) use the delivery header, else the body hash.
  */
 function dedupeKey(event: string, payload: Fields, headers: Headers, deliveryHeader: string): string | null {
-	const delivery = headers.get(deliveryHeader)?.trim();
-	if (delivery && DELIVERY_ID.test(delivery)) return `delivery:${delivery}`;
 	const id = text(payload.id);
-	if (id === null || id.length > 100) return null;
-	const updatedAt = text(payload.updated_at);
-	if (updatedAt !== null && updatedAt.length <= 100) return `${event}:${id}:${updatedAt}`;
-	return event.endsWith("_created") ? `${event}:${id}` : null;
+	if (id !== null) {
+		if (id.length > 100) return null;
+		if (event.endsWith("_created")) return `${event}:${id}`;
+		const updatedAt = text(payload.updated_at);
+		return updatedAt !== null && updatedAt.length <= 100 ? `${event}:${id}:${updatedAt}` : null;
+	}
+	const delivery = headers.get(deliveryHeader)?.trim();
+	return delivery && DELIVERY_ID.test(delivery) ? `delivery:${delivery}` : null;
 }
 
 /**

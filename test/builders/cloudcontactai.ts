@@ -54,18 +54,31 @@ const DATA_BY_TYPE: Record<string, Record<string, unknown>> = {
 	},
 };
 
+/** A CCAI body: `{eventType, data, eventHash}`, without eventHash when it is null. */
+function ccaiBody(eventType: string, data: Record<string, unknown>, eventHash: string | null): Record<string, unknown> {
+	return eventHash === null ? { eventType, data } : { eventType, data, eventHash };
+}
+
 /** A CCAI message event (`message.*`) with `data` overrides. */
 export function ccaiMessage(
 	eventType: string,
 	data: Record<string, unknown> = {},
 	eventHash: string | null = CCAI_EVENT_HASH,
 ): Record<string, unknown> {
-	const body: Record<string, unknown> = {
-		eventType,
-		data: { ...MESSAGE_BASE, ...DATA_BY_TYPE[eventType], ...data },
-	};
-	if (eventHash !== null) body.eventHash = eventHash;
-	return body;
+	return ccaiBody(eventType, { ...MESSAGE_BASE, ...DATA_BY_TYPE[eventType], ...data }, eventHash);
+}
+
+/**
+ * A message event in the shape a captured 2025 server request shows (quoted in hookfan's provider notes
+ * from the CloudContactAI/CCAI.NET README): a numeric `data.id`, MessageStatus `SENT`, no SmsSid.
+ */
+export function ccaiServerMessage(
+	eventType: string,
+	data: Record<string, unknown> = {},
+	eventHash: string | null = CCAI_EVENT_HASH,
+): Record<string, unknown> {
+	const sent = { id: 142065, MessageStatus: "SENT", To: "+14155550142", Message: "Your table is ready." };
+	return ccaiBody(eventType, { ...sent, ...data }, eventHash);
 }
 
 /** A `contact.unsubscribed` event (field names beyond UnsubscribedAt and ContactData are UNCONFIRMED). */
@@ -73,21 +86,16 @@ export function ccaiUnsubscribed(
 	data: Record<string, unknown> = {},
 	eventHash: string | null = CCAI_EVENT_HASH,
 ): Record<string, unknown> {
-	const body: Record<string, unknown> = {
-		eventType: "contact.unsubscribed",
-		data: {
-			SmsSid: 0,
-			From: "+15550002222",
-			To: "+15550009999",
-			Message: "STOP",
-			ClientExternalId: "customer_abc123",
-			UnsubscribedAt: "2026-05-06T07:08:09Z",
-			ContactData: { Id: 4242, FirstName: "Ada", LastName: "Lovelace", Phone: "+15550002222" },
-			...data,
-		},
+	const unsubscribed = {
+		SmsSid: 0,
+		From: "+15550002222",
+		To: "+15550009999",
+		Message: "STOP",
+		ClientExternalId: "customer_abc123",
+		UnsubscribedAt: "2026-05-06T07:08:09Z",
+		ContactData: { Id: 4242, FirstName: "Ada", LastName: "Lovelace", Phone: "+15550002222" },
 	};
-	if (eventHash !== null) body.eventHash = eventHash;
-	return body;
+	return ccaiBody("contact.unsubscribed", { ...unsubscribed, ...data }, eventHash);
 }
 
 export interface CcaiRequestOptions {

@@ -37,6 +37,22 @@ export function rapidproMsgEvent(
 	return rapidproEvent(type, { msg: rapidproMsg(msg), ...fields });
 }
 
+/** The uuid goflow (v0.250.0 on) gives an event; for a message event it is also the message's id. */
+export const EVENT_UUID = "0197b335-6ded-79a4-95a6-3af85b57f108";
+
+/**
+ * A message event as goflow sends it since mid-2025: the event has its own `uuid` and the `msg` object
+ * has none (nyaruka/goflow flows/events/base.go).
+ */
+export function rapidproCurrentMsgEvent(
+	type: string,
+	uuid = EVENT_UUID,
+	msg: Record<string, unknown> = {},
+): Record<string, unknown> {
+	const { uuid: _none, ...withoutUuid } = rapidproMsg(msg);
+	return rapidproEvent(type, { uuid, msg: withoutUuid });
+}
+
 /** The default resthook payload mailroom posts from a `call_resthook` action. */
 export function rapidproResthook(fields: Record<string, unknown> = {}): Record<string, unknown> {
 	return {

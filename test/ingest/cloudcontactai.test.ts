@@ -5,6 +5,7 @@ import {
 	CCAI_SECRET,
 	ccaiMessage,
 	ccaiRequest,
+	ccaiServerMessage,
 	ccaiUnsubscribed,
 } from "../builders/cloudcontactai";
 import { ingestOk, postIngest } from "../support/ingest";
@@ -177,6 +178,32 @@ describe("CloudContactAI ingest: duplicates and bad bodies", () => {
 		const forged = await ccaiRequest(ccaiMessage("message.sent", { Message: "Send your password" }, hash));
 		expect(await ingestOk(tenant, "ccai", forged)).toEqual({ id: first.id, duplicate: true });
 		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
+	it("answers a re-send of one message.sent, serialized differently, as a duplicate: eventHash decides", async () => {
+		const tenant = await ccaiTenant();
+		const payload = ccaiServerMessage("message.sent");
+		const first = await ingestOk(tenant, "ccai", await ccaiRequest(payload));
+		const resent = await ccaiRequest(payload, { rawBody: JSON.stringify(payload, null, 2) });
+		expect(await ingestOk(tenant, "ccai", resent)).toEqual({ id: first.id, duplicate: true });
+		const [event] = await storedEvents(tenant);
+		expect(event?.data).toMatchObject({ id: "142065", status: "SENT" });
+	});
+
+	it("keeps a carrier error for the same message as a new event", async () => {
+		const tenant = await ccaiTenant();
+		await ingestOk(tenant, "ccai", await ccaiRequest(ccaiServerMessage("message.sent")));
+		const error = ccaiServerMessage(
+			"message.error.carrier",
+			{ MessageStatus: "FAILED", ErrorCode: "30007" },
+			"f00dfeedcafe0001",
+		);
+		expect(await ingestOk(tenant, "ccai", await ccaiRequest(error))).toMatchObject({ duplicate: false });
+		const events = await storedEvents(tenant);
+		expect(events.map((e) => [e.type, e.data.id])).toEqual([
+			["message.sent", "142065"],
+			["message.failed", "142065"],
+		]);
 	});
 
 	it("rejects malformed JSON with 400 malformed_body", async () => {

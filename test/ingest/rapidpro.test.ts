@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
 	CHANNEL,
 	CONTACT_UUID,
+	EVENT_UUID,
 	RAPIDPRO_TOKEN,
+	rapidproCurrentMsgEvent,
 	rapidproEvent,
 	rapidproMsgEvent,
 	rapidproRequest,
@@ -148,6 +150,50 @@ describe("RapidPro ingest: duplicates", () => {
 		const later = rapidproResthook({ results: { age: { value: "30", category: "Numeric" } } });
 		expect(await ingestOk(tenant, "rp", rapidproRequest(later))).toMatchObject({ duplicate: false });
 		expect(await storedEvents(tenant)).toHaveLength(2);
+	});
+});
+
+describe("RapidPro ingest: real senders", () => {
+	it("stores a mid-2025 msg_received, whose msg has no uuid, with the event uuid as the message id", async () => {
+		const tenant = await rapidproTenant();
+		const payload = rapidproCurrentMsgEvent("msg_received");
+		await ingestOk(tenant, "rp", rapidproRequest(payload));
+		const [event] = await storedEvents(tenant);
+		expect(event).toMatchObject({ type: "message.received", data: { id: EVENT_UUID, direction: "inbound" } });
+	});
+
+	it("stores a hand-written body with its own non-goflow type as rapidpro.webhook", async () => {
+		const tenant = await rapidproTenant();
+		const payload = { type: "registration", phone: "+593990000111" };
+		await ingestOk(tenant, "rp", rapidproRequest(payload));
+		const [event] = await storedEvents(tenant);
+		expect(event).toMatchObject({ type: "rapidpro.webhook", provider_type: "webhook", data: {}, raw: payload });
+	});
+
+	it("answers a re-post of one event in a different wrapping as a duplicate: the event uuid decides", async () => {
+		const tenant = await rapidproTenant();
+		const payload = rapidproCurrentMsgEvent("msg_received");
+		const first = await ingestOk(tenant, "rp", rapidproRequest(payload));
+		// A second webhook node relaying the same event adds its own fields and another token placement.
+		const again = rapidproRequest({ ...payload, relayed_by: "second-node" }, { via: "bearer" });
+		expect(await ingestOk(tenant, "rp", again)).toEqual({ id: first.id, duplicate: true });
+		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
+	it("keeps a later msg_status_changed for the same message as a new event", async () => {
+		const tenant = await rapidproTenant();
+		await ingestOk(tenant, "rp", rapidproRequest(rapidproCurrentMsgEvent("msg_created")));
+		const status = rapidproEvent("msg_status_changed", {
+			uuid: "0197b335-7000-7a00-8000-000000000001",
+			msg_uuid: EVENT_UUID,
+			status: "delivered",
+		});
+		expect(await ingestOk(tenant, "rp", rapidproRequest(status))).toMatchObject({ duplicate: false });
+		const events = await storedEvents(tenant);
+		expect(events.map((e) => [e.type, e.data.id])).toEqual([
+			["message.sent", EVENT_UUID],
+			["message.status_changed", EVENT_UUID],
+		]);
 	});
 });
 

@@ -141,6 +141,17 @@ describe("Telerivet ingest: event types", () => {
 		expect(event?.raw).not.toHaveProperty("secret");
 	});
 
+	it("carries a failed send_status's error_code and error_message", async () => {
+		const tenant = await telerivetTenant();
+		const fields = telerivetStatus("failed", { error_code: "30007", error_message: "Message filtered by the carrier" });
+		await ingestOk(tenant, "tr", telerivetRequest(fields));
+		const [event] = await storedEvents(tenant);
+		expect(event).toMatchObject({
+			type: "message.failed",
+			data: { id: MESSAGE_ID, error: { code: "30007", message: "Message filtered by the carrier" } },
+		});
+	});
+
 	it("stores a delivered send_status as message.status_changed", async () => {
 		const tenant = await telerivetTenant();
 		await ingestOk(tenant, "tr", telerivetRequest(telerivetStatus("delivered")));
@@ -182,6 +193,16 @@ describe("Telerivet ingest: edges", () => {
 		const first = await ingestOk(tenant, "tr", req);
 		const second = await ingestOk(tenant, "tr", req);
 		expect(second).toEqual({ id: first.id, duplicate: true });
+		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
+	it("answers a re-send of one incoming message, proven another way and in another field order, as a duplicate", async () => {
+		// Telerivet has no delivery id: the message id in the payload is the identity.
+		const tenant = await telerivetTenant();
+		const first = await ingestOk(tenant, "tr", telerivetRequest(telerivetIncoming(), { proof: "basic" }));
+		const reordered = Object.fromEntries(Object.entries(telerivetIncoming()).reverse());
+		const again = await ingestOk(tenant, "tr", telerivetRequest(reordered, { proof: "form" }));
+		expect(again).toEqual({ id: first.id, duplicate: true });
 		expect(await storedEvents(tenant)).toHaveLength(1);
 	});
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../../src/verify/crypto";
 import { signVoipbin } from "../../src/verify/voipbin";
-import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../builders/voipbin";
+import { VOIPBIN_SECRET, voipbinCall, voipbinMessage, voipbinRequest } from "../builders/voipbin";
 import { ingestOk, postIngest } from "../support/ingest";
 import { storedEvents } from "../support/log";
 import { freshTenant, seedSource } from "../support/sources";
@@ -59,5 +59,52 @@ describe("VoIPbin ingest", () => {
 		expect(res.headers.get("content-type")).toBe("application/problem+json");
 		expect(await res.json()).toMatchObject({ code: "unauthorized", title: "Unauthorized" });
 		expect(await storedEvents(tenant)).toHaveLength(0);
+	});
+
+	it("stores an inbound SMS message_created as message.received with typed fields", async () => {
+		const tenant = freshTenant();
+		await seedSource(tenant, "vb", { provider: "voipbin", secret: VOIPBIN_SECRET });
+		await ingestOk(tenant, "vb", await voipbinRequest(voipbinMessage("message_created")));
+		const [event] = await storedEvents(tenant);
+		expect(event).toMatchObject({
+			type: "message.received",
+			provider_type: "message_created",
+			data: {
+				id: "a3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+				direction: "inbound",
+				text: "Is my order ready?",
+				from: "+15550001111",
+				to: "+15550002222",
+				status: "received",
+			},
+		});
+	});
+
+	it("answers a re-send of one message event, serialized differently, as a duplicate", async () => {
+		// VoIPbin sends no delivery id: the message's id and state in the payload are its identity.
+		const tenant = freshTenant();
+		await seedSource(tenant, "vb", { provider: "voipbin", secret: VOIPBIN_SECRET });
+		const payload = voipbinMessage("message_created");
+		const first = await ingestOk(tenant, "vb", await voipbinRequest(payload));
+		const reordered = { data: payload.data, type: payload.type };
+		expect(await ingestOk(tenant, "vb", await voipbinRequest(reordered))).toEqual({ id: first.id, duplicate: true });
+		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
+	it("keeps each delivery update of one SMS as its own event", async () => {
+		const tenant = freshTenant();
+		await seedSource(tenant, "vb", { provider: "voipbin", secret: VOIPBIN_SECRET });
+		const update = (status: string) =>
+			voipbinMessage("message_updated", {
+				direction: "outbound",
+				targets: [{ destination: { type: "tel", target: "+15550001111" }, status, parts: 1 }],
+			});
+		await ingestOk(tenant, "vb", await voipbinRequest(update("sent")));
+		expect(await ingestOk(tenant, "vb", await voipbinRequest(update("delivered")))).toMatchObject({ duplicate: false });
+		const events = await storedEvents(tenant);
+		expect(events.map((e) => [e.type, e.data.status])).toEqual([
+			["message.status_changed", "sent"],
+			["message.status_changed", "delivered"],
+		]);
 	});
 });

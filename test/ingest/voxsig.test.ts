@@ -3,6 +3,7 @@ import {
 	VOXSIG_SECRET,
 	voxsigContact,
 	voxsigConversation,
+	voxsigConversationFields,
 	voxsigMessage,
 	voxsigRequest,
 	voxsigTokenRequest,
@@ -165,16 +166,55 @@ describe("Voxsig ingest: duplicates", () => {
 		expect(await storedEvents(tenant)).toHaveLength(2);
 	});
 
-	it("dedupes on a renamed delivery header when the source names one", async () => {
+	it("dedupes an event without an id on a renamed delivery header when the source names one", async () => {
 		const tenant = await voxsigTenant({ delivery_header: "X-Voxsig-Delivery" });
 		const opts = { delivery: "same-delivery", deliveryHeader: "x-voxsig-delivery" };
-		const first = await ingestOk(tenant, "vx", await voxsigRequest(voxsigMessage(), opts));
-		// A different body under the same delivery id is the same delivery: only the header can say so.
+		const first = await ingestOk(tenant, "vx", await voxsigRequest(voxsigTyping("conversation_typing_on"), opts));
+		// Typing events carry no id: a different body under the same delivery id is the same delivery.
 		const again = await ingestOk(
 			tenant,
 			"vx",
-			await voxsigRequest(voxsigMessage("message_created", { id: 120 }), opts),
+			await voxsigRequest({ ...voxsigTyping("conversation_typing_on"), is_private: true }, opts),
 		);
 		expect(again).toEqual({ id: first.id, duplicate: true });
+	});
+
+	it("answers one message_created dispatched twice under two delivery ids as a duplicate", async () => {
+		const tenant = await voxsigTenant();
+		const first = await ingestOk(tenant, "vx", await voxsigRequest(voxsigMessage(), { delivery: "d-first" }));
+		const twice = await ingestOk(tenant, "vx", await voxsigRequest(voxsigMessage(), { delivery: "d-second" }));
+		expect(twice).toEqual({ id: first.id, duplicate: true });
+		expect(await storedEvents(tenant)).toHaveLength(1);
+	});
+
+	it("keeps each message_updated of one message as its own event, and a re-dispatch of one once", async () => {
+		const tenant = await voxsigTenant();
+		await ingestOk(tenant, "vx", await voxsigRequest(voxsigMessage(), { delivery: "d-1" }));
+		// Message#webhook_data has no status or updated_at: what differs is the touched conversation.
+		const failed = voxsigMessage("message_updated", {
+			message_type: "outgoing",
+			content_attributes: { external_error: "131047: Re-engagement message" },
+			conversation: voxsigConversationFields({ updated_at: 1_767_225_700.5 }),
+		});
+		const read = voxsigMessage("message_updated", {
+			message_type: "outgoing",
+			conversation: voxsigConversationFields({ updated_at: 1_767_225_800.5 }),
+		});
+		expect(await ingestOk(tenant, "vx", await voxsigRequest(failed, { delivery: "d-2" }))).toMatchObject({
+			duplicate: false,
+		});
+		expect(await ingestOk(tenant, "vx", await voxsigRequest(read, { delivery: "d-3" }))).toMatchObject({
+			duplicate: false,
+		});
+		expect(await ingestOk(tenant, "vx", await voxsigRequest(read, { delivery: "d-4" }))).toMatchObject({
+			duplicate: true,
+		});
+		const events = await storedEvents(tenant);
+		expect(events.map((e) => e.type)).toEqual(["message.received", "message.updated", "message.updated"]);
+		expect(events[1]?.data).toMatchObject({
+			id: "118",
+			status: null,
+			error: { code: null, message: "131047: Re-engagement message" },
+		});
 	});
 });
