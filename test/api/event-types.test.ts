@@ -8,7 +8,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/routes/api/event-types";
-import { EVENT_TYPE_NAMES, EVENT_TYPES, passthroughProviderOf } from "../../src/schema/catalog";
+import { EVENT_TYPE_NAMES, EVENT_TYPES, passthroughProviderOf, schemaNames } from "../../src/schema/catalog";
 import type { Envelope, ProviderId } from "../../src/schema/envelope";
 import { PROVIDER_IDS } from "../../src/schema/envelope";
 import { ingestOk } from "../support/ingest";
@@ -76,6 +76,17 @@ describe("GET /schemas/{type}.json", () => {
 			$id: `${ORIGIN}/schemas/call.hangup.json`,
 			properties: { type: { const: "call.hangup" }, data: { required: expect.arrayContaining(["hangup_reason"]) } },
 		});
+	});
+
+	it("serves every schema it publishes, each under its own $id, and each compiles", async () => {
+		const ajv = new Ajv2020({ strict: true });
+		addFormats(ajv);
+		for (const name of schemaNames()) {
+			const res = await getJson<{ $id: string }>(`/schemas/${name}.json`);
+			expect(res.status, name).toBe(200);
+			expect(res.body.$id).toBe(`${ORIGIN}/schemas/${name}.json`);
+			ajv.compile(res.body);
+		}
 	});
 
 	it("resolves any passthrough type to its provider's passthrough schema", async () => {

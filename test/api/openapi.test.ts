@@ -70,6 +70,10 @@ describe("/openapi.json", () => {
 			}
 			expect(op.security, route).toBeDefined();
 		}
+		for (const route of PUBLIC) {
+			const [method = "", path = ""] = route.split(" ");
+			expect(doc.paths[path]?.[method]?.security ?? [], route).toEqual([]);
+		}
 	});
 });
 
