@@ -74,7 +74,12 @@ describe("GET /schemas/{type}.json", () => {
 		expect(res.body).toMatchObject({
 			$schema: "https://json-schema.org/draft/2020-12/schema",
 			$id: `${ORIGIN}/schemas/call.hangup.json`,
-			properties: { type: { const: "call.hangup" }, data: { required: expect.arrayContaining(["hangup_reason"]) } },
+			properties: {
+				type: { const: "call.hangup" },
+				provider: { enum: ["voipbin", "standardwebhooks"] },
+				provider_type: { description: expect.stringContaining("provider's own name") },
+				data: { required: expect.arrayContaining(["hangup_reason"]) },
+			},
 		});
 	});
 
