@@ -15,18 +15,17 @@
  * 5 minutes' timestamp tolerance); the envelope by the same zod schemas the gateway builds it with.
  * This file is TypeScript loaded as is (package export `hookfan/subscriber`): bundlers, tsx and
  * `node --experimental-strip-types` (outside node_modules) run it. Its relative imports therefore
- * name their `.ts` files, and only type imports leave this file and ./schema/envelope.ts.
+ * name their `.ts` files, as do those of the two modules it loads (./schema/catalog.ts, ./schema/envelope.ts).
  */
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { z } from "zod";
-import type { DataOf } from "./schema/catalog.ts";
+import { type DataOf, passthroughProviderOf } from "./schema/catalog.ts";
 import {
 	type CanonicalType,
 	DATA_SCHEMAS,
 	EmptyDataSchema,
 	type Envelope,
 	EnvelopeSchema,
-	PROVIDER_IDS,
 	type ProviderId,
 	resourceOf,
 } from "./schema/envelope.ts";
@@ -106,8 +105,7 @@ export function parseEvent(json: unknown): DeliveryResult {
 	if (!envelope.success) return { ok: false, reason: "malformed", issues: envelope.error.issues };
 	const { type } = envelope.data;
 	const resource = resourceOf(type);
-	const isPassthrough = !resource && PROVIDER_IDS.some((p) => type.startsWith(`${p}.`));
-	if (!resource && !isPassthrough) return { ok: false, reason: "unknown_type", envelope: envelope.data };
+	if (!resource && !passthroughProviderOf(type)) return { ok: false, reason: "unknown_type", envelope: envelope.data };
 	const data = (resource ? DATA_SCHEMAS[resource] : EmptyDataSchema).safeParse(envelope.data.data);
 	if (!data.success) return { ok: false, reason: "malformed", issues: data.error.issues };
 	// The zod parses above proved the shape HookfanEvent names for this `type`.

@@ -13,7 +13,7 @@ import {
 	EnvelopeSchema,
 	PROVIDER_IDS,
 	type ProviderId,
-} from "./envelope";
+} from "./envelope.ts"; // with its extension: hookfan/subscriber loads this file under Node's type stripping
 
 /** The `data` a canonical type carries. */
 export type DataOf<T extends CanonicalType> = z.infer<(typeof DATA_SCHEMAS)[(typeof CANONICAL_TYPES)[T]]>;
