@@ -8,6 +8,7 @@ import { consumeDeliveries } from "./fanout/deliveries-consumer";
 import { consumeEvents } from "./fanout/events-consumer";
 import { notFound, onError } from "./problem";
 import type { AppEnv } from "./routes/api/common";
+import { eventTypes } from "./routes/api/event-types";
 import { events } from "./routes/api/events";
 import { sources } from "./routes/api/sources";
 import { stats } from "./routes/api/stats";
@@ -15,6 +16,7 @@ import { subscriptions } from "./routes/api/subscriptions";
 import { tenants } from "./routes/api/tenants";
 import { mountDocs } from "./routes/docs";
 import { ingest } from "./routes/ingest";
+import { mountSchemas } from "./routes/schemas";
 
 export { TenantLog } from "./fanout/tenant-log";
 
@@ -30,6 +32,8 @@ app.route("/", sources);
 app.route("/", subscriptions);
 app.route("/", events);
 app.route("/", stats);
+app.route("/", eventTypes);
+mountSchemas(app);
 mountDocs(app);
 
 export default {

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { VERSION } from "../version";
 import type { AppEnv } from "./api/common";
+import { registerWebhooks } from "./schemas";
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
@@ -49,6 +50,7 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
 			503: { description: "Neither the log nor the queue could take the event; retry" },
 		},
 	});
+	registerWebhooks(app);
 	app.doc31("/openapi.json", {
 		openapi: "3.1.0",
 		info: {

@@ -111,21 +111,29 @@ export const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be
 
 /** The envelope before the tenant's Durable Object gives it a sequence number. */
 export const PendingEnvelopeSchema = z.object({
-	id: z.string().regex(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/),
-	type: z.string().min(1),
-	tenant: SlugSchema,
-	source: SlugSchema,
-	provider: ProviderIdSchema,
-	provider_type: z.string(),
-	occurred_at: z.string().nullable(),
-	received_at: z.string(),
-	data: z.record(z.string(), z.unknown()),
-	raw: z.unknown(),
+	id: z
+		.string()
+		.regex(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/)
+		.describe("The event's id, `evt_<ulid>`: the same in every delivery and retry (the `webhook-id` header)"),
+	type: z.string().min(1).describe("Canonical `<resource>.<verb>`, or `<provider>.<provider_type>` for a passthrough"),
+	tenant: SlugSchema.describe("The tenant the event belongs to"),
+	source: SlugSchema.describe("The tenant's source it arrived on"),
+	provider: ProviderIdSchema.describe("The provider that sent it"),
+	provider_type: z.string().describe("The provider's own name for the event, e.g. `msg_received`"),
+	occurred_at: z
+		.string()
+		.nullable()
+		.describe("When it happened at the provider (ISO 8601), or null when it does not say"),
+	received_at: z.string().describe("When hookfan accepted it (ISO 8601)"),
+	data: z.record(z.string(), z.unknown()).describe("The typed fields of the type's resource; `{}` for a passthrough"),
+	raw: z.unknown().describe("The provider's payload as parsed, secrets removed"),
 });
 export type PendingEnvelope = z.infer<typeof PendingEnvelopeSchema>;
 
 /** The envelope as delivered: `sequence` is strictly increasing and gap-free per tenant. */
-export const EnvelopeSchema = PendingEnvelopeSchema.extend({ sequence: z.number().int().positive() });
+export const EnvelopeSchema = PendingEnvelopeSchema.extend({
+	sequence: z.number().int().positive().describe("Position in the tenant's log: strictly increasing, gap-free"),
+});
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
 /** The data resource a type carries, or null for a provider-specific passthrough type. */
