@@ -68,22 +68,23 @@ export function addSubscriptions(program: Command): void {
 		path: "/v1/subscriptions",
 		headers: ["id", "status", "target", "event types", "sources"],
 		row: (s) => [s.id, s.status, target(s), s.event_types.join(","), s.sources?.join(",") ?? "all"],
-		empty: "No subscriptions yet: hookfan subscriptions create --url <url>",
+		empty: "No subscriptions yet: hookfan subscriptions create --endpoint <url>",
 	});
 
 	subs
 		.command("create")
 		.description("Create a subscription; its whsec_ signing secret is shown once")
-		.option("--url <url>", "where to POST events (https, unless the gateway allows insecure targets)")
+		// Not --url: that is the gateway's, on every command.
+		.option("--endpoint <url>", "where to POST events (https, unless the gateway allows insecure targets)")
 		.option("--polling", "a polling subscription (no URL): read it with `events tail --subscription`")
 		.option("--types <types>", "event types: *, resource.* or exact types, comma-separated (default *)", collectList)
 		.option("--sources <ids>", "only events from these sources, comma-separated", collectList)
 		.option("--unordered", "deliver without waiting for earlier events (default: in order)")
 		.option("--description <text>", "a note for people")
 		.action(async (opts: CreateOptions, cmd: Command) => {
-			if (!opts.url === !opts.polling) throw new CliError("give exactly one of --url or --polling");
+			if (!opts.endpoint === !opts.polling) throw new CliError("give exactly one of --endpoint or --polling");
 			const body = {
-				...(opts.url ? { url: opts.url } : { type: "polling" }),
+				...(opts.endpoint ? { url: opts.endpoint } : { type: "polling" }),
 				...(opts.types ? { event_types: opts.types } : {}),
 				...(opts.sources ? { sources: opts.sources } : {}),
 				...(opts.unordered ? { ordering: "unordered" } : {}),
@@ -135,7 +136,7 @@ export function addSubscriptions(program: Command): void {
 }
 
 interface CreateOptions {
-	url?: string;
+	endpoint?: string;
 	polling?: boolean;
 	types?: string[];
 	sources?: string[];
