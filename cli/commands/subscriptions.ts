@@ -43,9 +43,20 @@ function printSubscription(s: Subscription): void {
 }
 
 /** Creates a polling subscription (`listen` and `events tail` use one of their own). */
-export function createPollingSubscription(client: ApiClient, eventTypes: string[], description: string) {
+export async function createPollingSubscription(client: ApiClient, eventTypes: string[], description: string) {
 	const body = { type: "polling", event_types: eventTypes.length > 0 ? eventTypes : ["*"], description };
-	return client.request<Subscription>("POST", "/v1/subscriptions", { body });
+	try {
+		return await client.request<Subscription>("POST", "/v1/subscriptions", { body });
+	} catch (err) {
+		// A gateway from before polling subscriptions refuses the unknown `type` key (zod's strict object).
+		if (err instanceof CliError && err.status === 422 && /Unrecognized key.*"type"/.test(err.message)) {
+			throw new CliError(
+				`this gateway does not serve polling subscriptions, which ${description} needs; a newer hookfan does`,
+				422,
+			);
+		}
+		throw err;
+	}
 }
 
 function addStatusCommand(subs: Command, action: "pause" | "resume", description: string): void {

@@ -210,3 +210,13 @@ describe("hookfan subscriptions and events", () => {
 		expect(res.stderr).toBe("hookfan: Not found (404 not_found)\n");
 	});
 });
+
+describe("hookfan listen, on a gateway without polling subscriptions", () => {
+	// The gateway does not serve polling subscriptions yet (test/e2e/cli-listen.test.ts covers listen
+	// against their contract): until it does, listen must say so and exit, not spin.
+	it("says the gateway does not serve them and exits 1", async () => {
+		const res = await hookfan("listen", "--forward-to", hookUrl);
+		expect(res.code).toBe(1);
+		expect(res.stderr).toMatch(/^hookfan: this gateway does not serve polling subscriptions/);
+	});
+});
