@@ -15,7 +15,8 @@ import { DEFAULT_URL } from "./config.ts";
 /** The whole program; `helpWidth` pins the help's line width (docs/cli.md is generated with it). */
 export function buildProgram({ helpWidth }: { helpWidth?: number } = {}): Command {
 	const program = new Command("hookfan");
-	if (helpWidth !== undefined) program.configureHelp({ helpWidth });
+	// Before the subcommands are added: they copy the help settings at creation.
+	program.configureHelp({ showGlobalOptions: true, ...(helpWidth !== undefined ? { helpWidth } : {}) });
 	program
 		.description("Manage a hookfan webhook gateway, and relay its events to a local server")
 		.option("--url <url>", `gateway URL (env HOOKFAN_URL, the config file, or ${DEFAULT_URL})`)
