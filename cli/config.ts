@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { CliError } from "./client.ts";
 
 export const DEFAULT_URL = "http://localhost:8787";
 
@@ -36,8 +37,15 @@ export function readConfig(path: string): StoredConfig {
 	} catch {
 		return {};
 	}
-	const parsed: unknown = JSON.parse(text);
-	if (typeof parsed !== "object" || parsed === null) throw new Error(`${path} is not a JSON object`);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = null;
+	}
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		throw new CliError(`${path} is not a JSON object: fix it, or delete it with \`hookfan logout\``);
+	}
 	const { url, key, admin_token } = parsed as Record<string, unknown>;
 	const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 	return { url: str(url), key: str(key), admin_token: str(admin_token) };
