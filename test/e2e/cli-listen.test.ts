@@ -1,0 +1,152 @@
+/**
+ * `hookfan listen` and `hookfan events tail` against a fake gateway that serves the polling
+ * subscription contract (test/e2e/fake-gateway.ts), with a real local server that verifies every
+ * forwarded event with the `standardwebhooks` library, as a developer's handler would.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cliEnv, type RunningCli, startCli } from "./cli-run";
+import { type FakeGateway, startFakeGateway } from "./fake-gateway";
+
+const KEY = "hf_test_key";
+
+interface LocalServer {
+	url: string;
+	/** Verified envelopes' ids, in arrival order. */
+	verified: string[];
+	/** Requests whose signature did not verify. */
+	refused: string[];
+	secret: string;
+	server: Server;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The developer's server: verifies each request, answers 500 to `call.*` events and 200 to the rest. */
+async function startLocalServer(): Promise<LocalServer> {
+	const local: LocalServer = { url: "", verified: [], refused: [], secret: "", server: createServer() };
+	local.server.on("request", async (req, res) => {
+		const text = await body(req);
+		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+		try {
+			const event = new Webhook(local.secret).verify(text, headers) as { id: string; type: string };
+			local.verified.push(event.id);
+			res.writeHead(event.type.startsWith("call.") ? 500 : 200).end();
+		} catch (err) {
+			local.refused.push((err as Error).message);
+			res.writeHead(400).end();
+		}
+	});
+	await new Promise<void>((resolve) => local.server.listen(0, "127.0.0.1", resolve));
+	local.url = `http://127.0.0.1:${(local.server.address() as AddressInfo).port}/webhooks`;
+	return local;
+}
+
+let gateway: FakeGateway;
+let local: LocalServer;
+let cli: RunningCli | undefined;
+const args = () => ["--url", gateway.url, "--key", KEY];
+
+beforeAll(async () => {
+	gateway = await startFakeGateway(KEY);
+	local = await startLocalServer();
+});
+
+afterEach(async () => {
+	await cli?.stop("SIGKILL");
+	cli = undefined;
+});
+
+afterAll(async () => {
+	await gateway.close();
+	await new Promise((r) => local.server.close(r));
+});
+
+describe("hookfan listen --forward-to", () => {
+	it("forwards each event signed with the printed secret, prints status and latency, and cleans up on Ctrl-C", async () => {
+		cli = startCli(["listen", ...args(), "--forward-to", local.url, "--types", "message.*,call.*"], cliEnv());
+		const [, subscription] = await cli.waitFor(/polling subscription (sub_\w+)/);
+		const [, secret] = await cli.waitFor(/Signing secret: (whsec_\S+)/);
+		local.secret = secret as string;
+		expect(gateway.created.at(-1)).toMatchObject({ type: "polling", event_types: ["message.*", "call.*"] });
+
+		const first = gateway.publish("message.received");
+		gateway.publish("contact.updated"); // not in --types: the subscription filters it out
+		const second = gateway.publish("call.hangup");
+		const third = gateway.publish("message.sent");
+
+		await cli.waitFor(new RegExp(`${third.id} +-> 200 in \\d+ ms`));
+		expect(cli.output()).toMatch(new RegExp(`message\\.received +${first.id} +-> 200 in \\d+ ms`));
+		expect(cli.output()).toMatch(new RegExp(`call\\.hangup +${second.id} +-> 500 in \\d+ ms`));
+		expect(local.verified).toEqual([first.id, second.id, third.id]);
+		expect(local.refused).toEqual([]);
+
+		expect(await cli.stop("SIGINT")).toBe(130);
+		expect(cli.output()).toContain(`Deleted subscription ${subscription}`);
+		expect(gateway.requests).toContain(`DELETE /v1/subscriptions/${subscription}`);
+		expect(gateway.subscriptions.has(subscription as string)).toBe(false);
+	});
+
+	it("prints the error when the local server is down, and goes on", async () => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+		const downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/hooks`;
+		await new Promise((r) => closed.close(r));
+
+		cli = startCli(["listen", ...args(), "--forward-to", downUrl], cliEnv());
+		await cli.waitFor(/Signing secret/);
+		const event = gateway.publish("message.received");
+		await cli.waitFor(new RegExp(`${event.id} +-> error: ECONNREFUSED`));
+	});
+
+	it("keeps a subscription with --keep, reuses it with --subscription, and polls through gateway errors", async () => {
+		cli = startCli(["listen", ...args(), "--forward-to", local.url, "--keep"], cliEnv());
+		const [, kept] = await cli.waitFor(/polling subscription (sub_\w+)/);
+		const [, secret] = await cli.waitFor(/Signing secret: (whsec_\S+)/);
+		await cli.stop("SIGINT");
+		expect(cli.output()).toContain(`Kept subscription ${kept}`);
+		expect(gateway.subscriptions.has(kept as string)).toBe(true);
+
+		local.secret = secret as string;
+		gateway.failNextPolls(1);
+		const reuse = ["--subscription", kept as string, "--secret", secret as string];
+		cli = startCli(["listen", ...args(), "--forward-to", local.url, ...reuse], cliEnv());
+		await cli.waitFor(new RegExp(`Reading polling subscription ${kept}`));
+		const event = gateway.publish("message.received");
+		await cli.waitFor(new RegExp(`${event.id} +-> 200`), 15_000);
+		expect(cli.errors()).toMatch(/Gateway unreachable \(Unavailable \(503 unavailable\)\); retrying in 1 s/);
+		expect(await cli.stop("SIGTERM")).toBe(143);
+		expect(gateway.subscriptions.has(kept as string)).toBe(true);
+	});
+});
+
+describe("hookfan events tail", () => {
+	it("prints one JSON envelope a line with --json, in order", async () => {
+		cli = startCli(["events", "tail", ...args(), "--json"], cliEnv());
+		await cli.waitFor(/Created polling subscription/); // on stderr: stdout is only envelopes
+		const events = [gateway.publish("message.received"), gateway.publish("call.hangup")];
+		await cli.waitFor(new RegExp(events[1]?.id as string));
+		const lines = cli
+			.output()
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l) as { id: string });
+		expect(lines.map((l) => l.id)).toEqual(events.map((e) => e.id));
+		expect(await cli.stop("SIGINT")).toBe(130);
+	});
+
+	it("says which subscription is gone when it is deleted under it", async () => {
+		cli = startCli(["events", "tail", ...args()], cliEnv());
+		const [, subscription] = await cli.waitFor(/polling subscription (sub_\w+)/);
+		gateway.subscriptions.delete(subscription as string);
+		gateway.publish("message.received");
+		expect(await cli.exited).toBe(1);
+		expect(cli.errors()).toContain(`hookfan: polling subscription ${subscription} no longer exists`);
+	});
+});
