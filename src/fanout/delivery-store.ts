@@ -7,11 +7,11 @@
  * while it runs: only one alarm runs at a time, and if that run dies the row is still due, so the next
  * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
+import type { DeliveryState } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
 import type { ErrorClass } from "./classify";
 import { headSequence, metaNumber, setMeta } from "./log-store";
 
-export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
 /**
  * Must match the WHERE of the `deliveries_open` partial index. Queries on open rows name that index
  * (INDEXED BY): left to itself the planner walks the primary key, which reads a subscription's whole

@@ -7,6 +7,15 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../log";
+import type { DeliveryStats } from "../schema/delivery-stats";
+import type {
+	AttemptView,
+	EventSummary,
+	LogStats,
+	Page,
+	StoredEventDetail,
+	SubscriptionState,
+} from "../schema/read-models";
 import { activeSecrets, type Subscription, SubscriptionSchema } from "../schema/subscription";
 import { type AttemptOutcome, attemptDelivery, DEFAULT_TIMEOUT_MS } from "./deliver";
 import * as store from "./delivery-store";
@@ -15,7 +24,7 @@ import { AppendInputSchema } from "./hand-off";
 import * as queries from "./log-queries";
 import { type AppendResult, appendEvent, eventIdAt, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
 import { settle } from "./settle";
-import { type DeliveryStats, deliveryStats } from "./stats";
+import { deliveryStats } from "./stats";
 
 /** A Durable Object holds about six outbound connections; more lanes would only queue inside fetch. */
 const MAX_CONCURRENT_ATTEMPTS = 6;
@@ -131,7 +140,7 @@ export class TenantLog extends DurableObject<Env> {
 		return removed;
 	}
 
-	async getSubscription(id: string): Promise<(Subscription & { state: queries.SubscriptionState }) | null> {
+	async getSubscription(id: string): Promise<(Subscription & { state: SubscriptionState }) | null> {
 		const sub = this.#subscriptions().get(id);
 		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id) } : null;
 	}
@@ -159,7 +168,7 @@ export class TenantLog extends DurableObject<Env> {
 
 	/** Re-sends one event to one subscription, or to every subscription it matches. */
 	async redeliver(eventId: string, subId?: string): Promise<{ subscriptions: string[] } | null> {
-		const event = queries.eventById(this.#sql, eventId);
+		const event = queries.eventRef(this.#sql, eventId);
 		if (!event) return null;
 		const subs = subId
 			? [this.#subscriptions().get(subId)].filter((s) => s !== undefined)
@@ -172,22 +181,19 @@ export class TenantLog extends DurableObject<Env> {
 		return { subscriptions: subs.map((s) => s.id) };
 	}
 
-	async listEvents(opts: queries.ListEventsOptions): Promise<queries.Page<queries.EventSummary>> {
+	async listEvents(opts: queries.ListEventsOptions): Promise<Page<EventSummary>> {
 		return queries.listEvents(this.#sql, opts);
 	}
 
-	async getEvent(id: string): Promise<queries.EventDetail | null> {
+	async getEvent(id: string): Promise<StoredEventDetail | null> {
 		return queries.eventById(this.#sql, id);
 	}
 
-	async listAttempts(
-		subId: string,
-		opts: { limit: number; cursor?: number },
-	): Promise<queries.Page<queries.AttemptView>> {
+	async listAttempts(subId: string, opts: { limit: number; cursor?: number }): Promise<Page<AttemptView>> {
 		return queries.listAttempts(this.#sql, subId, opts);
 	}
 
-	async stats(): Promise<queries.LogStats> {
+	async stats(): Promise<LogStats> {
 		return queries.stats(this.#sql);
 	}
 
