@@ -22,7 +22,8 @@ import * as store from "./delivery-store";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, eventIdAt, eventText, metaNumber, migrate, prune, setMeta } from "./log-store";
+import { type AppendResult, appendEvent, eventIdAt, eventText, metaNumber, prune, setMeta } from "./log-store";
+import { migrate } from "./migrations";
 import { settle } from "./settle";
 import { deliveryStats } from "./stats";
 
