@@ -13,7 +13,7 @@ import type {
 import type { Subscription } from "../schema/subscription";
 import { type DeliveryRow, OPEN_STATES } from "./delivery-store";
 import { subscriptionMatches } from "./filter";
-import { headSequence, metaNumber } from "./log-store";
+import { headSequence, unmatchedEvents } from "./log-store";
 
 export interface ListEventsOptions {
 	limit: number;
@@ -211,6 +211,6 @@ export function stats(sql: SqlStorage): LogStats {
 	return {
 		head_sequence: headSequence(sql),
 		events: sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
-		unmatched_events: metaNumber(sql, "unmatched_events"),
+		unmatched_events: unmatchedEvents(sql),
 	};
 }

@@ -1,6 +1,6 @@
 /**
- * The tenant log's storage: typed statements over the Durable Object's SQLite database.
- * Every table and column is documented in docs/storage.md.
+ * The tenant log's storage: typed statements over the Durable Object's SQLite database. This module
+ * is the only writer of the `events`, `dedupe` and `meta` tables (docs/storage.md).
  */
 import type { Envelope, PendingEnvelope } from "../schema/envelope";
 
@@ -19,17 +19,38 @@ export interface AppendResult {
 /** Dedupe keys are remembered at least this long, whatever the event retention. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-export function metaNumber(sql: SqlStorage, key: string): number {
+type MetaKey = "head_seq" | "unmatched_events" | "next_prune_at";
+
+function metaNumber(sql: SqlStorage, key: MetaKey): number {
 	const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
 	return row ? Number(row.value) : 0;
 }
 
-export function setMeta(sql: SqlStorage, key: string, value: string | number): void {
+function setMeta(sql: SqlStorage, key: MetaKey, value: number): void {
 	sql.exec(
 		"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		key,
 		String(value),
 	);
+}
+
+/** Counts an appended event that matched no subscription (for the log's stats). */
+export function countUnmatched(sql: SqlStorage): void {
+	setMeta(sql, "unmatched_events", metaNumber(sql, "unmatched_events") + 1);
+}
+
+/** How many appended events matched no subscription. */
+export function unmatchedEvents(sql: SqlStorage): number {
+	return metaNumber(sql, "unmatched_events");
+}
+
+/** When retention next prunes the log (ms since epoch), or 0 when it has not been scheduled. */
+export function nextPruneAt(sql: SqlStorage): number {
+	return metaNumber(sql, "next_prune_at");
+}
+
+export function setNextPruneAt(sql: SqlStorage, at: number): void {
+	setMeta(sql, "next_prune_at", at);
 }
 
 /**
@@ -103,11 +124,12 @@ export function eventText(sql: SqlStorage, seq: number): { id: string; envelope:
 const PRUNE_BATCH = 10_000;
 
 /**
- * Drops events received before `cutoff` with their deliveries and attempts, and expired dedupe keys.
- * Sequence order is arrival order, so the oldest events are a prefix of the log: read it in order
- * instead of keeping a time index that every append would pay to write.
+ * Drops events received before `cutoff` and expired dedupe keys. Returns the last sequence dropped,
+ * or null: the caller has the delivery store drop those events' deliveries and attempts in the same
+ * transaction. Sequence order is arrival order, so the oldest events are a prefix of the log: read it
+ * in order instead of keeping a time index that every append would pay to write.
  */
-export function prune(sql: SqlStorage, cutoff: number, now: number): void {
+export function pruneEvents(sql: SqlStorage, cutoff: number, now: number): number | null {
 	const last = sql
 		.exec<{ s: number | null }>(
 			"SELECT MAX(seq) AS s FROM (SELECT seq, received_at FROM events ORDER BY seq LIMIT ?) WHERE received_at < ?",
@@ -118,10 +140,7 @@ export function prune(sql: SqlStorage, cutoff: number, now: number): void {
 	if (last !== null) {
 		setMeta(sql, "head_seq", headSequence(sql)); // numbering continues even if every event goes
 		sql.exec("DELETE FROM events WHERE seq <= ?", last);
-		for (const { id } of sql.exec<{ id: string }>("SELECT id FROM subscriptions")) {
-			sql.exec("DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?", id, last);
-			sql.exec("DELETE FROM attempts WHERE sub_id = ? AND seq <= ?", id, last);
-		}
 	}
 	sql.exec("DELETE FROM dedupe WHERE expires_at <= ?", now);
+	return last;
 }

@@ -22,7 +22,16 @@ import * as store from "./delivery-store";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, eventIdAt, eventText, metaNumber, prune, setMeta } from "./log-store";
+import {
+	type AppendResult,
+	appendEvent,
+	countUnmatched,
+	eventIdAt,
+	eventText,
+	nextPruneAt,
+	pruneEvents,
+	setNextPruneAt,
+} from "./log-store";
 import { migrate } from "./migrations";
 import { settle } from "./settle";
 import { deliveryStats } from "./stats";
@@ -94,6 +103,7 @@ export class TenantLog extends DurableObject<Env> {
 				const targets = [...this.#subscriptions().values()].filter(
 					(s) => s.status !== "disabled" && subscriptionMatches(s, envelope),
 				);
+				if (targets.length === 0) countUnmatched(this.#sql);
 				store.fanOut(
 					this.#sql,
 					envelope.sequence,
@@ -111,7 +121,7 @@ export class TenantLog extends DurableObject<Env> {
 	}
 
 	#nextPruneAt(now: number): number {
-		return metaNumber(this.#sql, "next_prune_at") || now + PRUNE_EVERY_MS;
+		return nextPruneAt(this.#sql) || now + PRUNE_EVERY_MS;
 	}
 
 	/** Removes the whole log, for tenant deletion: every table and the alarm. The object starts empty. */
@@ -126,7 +136,7 @@ export class TenantLog extends DurableObject<Env> {
 	async putSubscription(input: unknown): Promise<{ created: boolean }> {
 		const sub = SubscriptionSchema.parse(input);
 		const previous = this.#subscriptions().get(sub.id);
-		const result = store.upsertSubscription(this.#sql, sub, Date.now());
+		const result = store.upsertSubscription(this.#sql, sub);
 		this.#subs = null;
 		// Resuming from a pause retries the held head event with a fresh schedule.
 		if (previous && previous.status !== "active" && sub.status === "active")
@@ -380,11 +390,12 @@ export class TenantLog extends DurableObject<Env> {
 	}
 
 	#maybePrune(now: number): void {
-		if (now < metaNumber(this.#sql, "next_prune_at")) return;
+		if (now < nextPruneAt(this.#sql)) return;
 		const days = Math.max(7, Number(this.env.RETENTION_DAYS) || 30);
 		this.ctx.storage.transactionSync(() => {
-			prune(this.#sql, now - days * DAY_MS, now);
-			setMeta(this.#sql, "next_prune_at", now + PRUNE_EVERY_MS);
+			const last = pruneEvents(this.#sql, now - days * DAY_MS, now);
+			if (last !== null) store.pruneDeliveries(this.#sql, last);
+			setNextPruneAt(this.#sql, now + PRUNE_EVERY_MS);
 		});
 	}
 
@@ -392,7 +403,7 @@ export class TenantLog extends DurableObject<Env> {
 	async #reschedule(): Promise<void> {
 		const due = store.nextWake(this.#sql);
 		const hasEvents = queries.hasEvents(this.#sql);
-		const pruneAt = hasEvents ? metaNumber(this.#sql, "next_prune_at") : null;
+		const pruneAt = hasEvents ? nextPruneAt(this.#sql) : null;
 		const candidates = [due, pruneAt].filter((t): t is number => t !== null);
 		if (candidates.length === 0) return this.ctx.storage.deleteAlarm();
 		const at = Math.max(Date.now(), Math.min(...candidates));
