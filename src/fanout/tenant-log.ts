@@ -16,8 +16,14 @@ import type {
 	StoredEventDetail,
 	SubscriptionState,
 } from "../schema/read-models";
-import { activeSecrets, type Subscription, SubscriptionSchema } from "../schema/subscription";
-import { type AttemptOutcome, attemptDelivery, DEFAULT_TIMEOUT_MS } from "./deliver";
+import { type Subscription, SubscriptionSchema } from "../schema/subscription";
+import {
+	type AttemptOutcome,
+	attemptDelivery,
+	DEFAULT_TIMEOUT_MS,
+	type PreparedAttempt,
+	prepareAttempt,
+} from "./deliver";
 import * as store from "./delivery-store";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
@@ -48,15 +54,6 @@ const PRUNE_EVERY_MS = 3600_000;
 /** While a lane is mid-attempt, the alarm looks for other due work at least this often. */
 const LOOK_AGAIN_MS = 500;
 const DAY_MS = 86_400_000;
-
-/** What the DELIVERIES consumer needs for one attempt. */
-export interface ClaimedDelivery {
-	url: string;
-	secrets: string[];
-	event_id: string;
-	body: string;
-	timeout_ms: number;
-}
 
 /** A promise to wait on, and the function that settles it. */
 function signal(): { wait: Promise<void>; fire: () => void } {
@@ -214,7 +211,7 @@ export class TenantLog extends DurableObject<Env> {
 	}
 
 	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
-	async claim(subId: string, seq: number): Promise<ClaimedDelivery | null> {
+	async claim(subId: string, seq: number): Promise<PreparedAttempt | null> {
 		const now = Date.now();
 		const row = store.getDelivery(this.#sql, subId, seq);
 		const sub = this.#subscriptions().get(subId);
@@ -226,13 +223,7 @@ export class TenantLog extends DurableObject<Env> {
 			return null;
 		}
 		store.setDeliveryState(this.#sql, row, "queued", now + this.#timeoutMs + LEASE_MARGIN_MS, now);
-		return {
-			url: sub.url,
-			secrets: activeSecrets(sub, now),
-			event_id: event.id,
-			body: event.envelope,
-			timeout_ms: this.#timeoutMs,
-		};
+		return prepareAttempt(sub, event, now, this.#timeoutMs);
 	}
 
 	/** For the DELIVERIES consumer: records its attempt; says how long to wait when it should retry. */
@@ -330,14 +321,7 @@ export class TenantLog extends DurableObject<Env> {
 			}
 			// No "in flight" write: this is the only alarm run, and if it dies the row is still due and the
 			// safety alarm set at the start of the run retries it.
-			const outcome = await attemptDelivery({
-				url: sub.url,
-				secrets: activeSecrets(sub, now),
-				eventId: event.id,
-				body: event.envelope,
-				now,
-				timeoutMs: this.#timeoutMs,
-			});
+			const outcome = await attemptDelivery(prepareAttempt(sub, event, now, this.#timeoutMs), now);
 			const current = this.#subscriptions().get(subId);
 			if (current) this.#settle(current, head, event.id, outcome, now, "alarm");
 		}
