@@ -27,6 +27,9 @@ const QUEUE_LEASE_MS = 15 * 60_000;
 /** Due unordered deliveries sent to the queue per batch. */
 const ENQUEUE_BATCH = 100;
 
+/** What `report` tells the queue consumer when the job should come back: retry it after this delay. */
+export type RetryAdvice = { retry_delay_seconds: number };
+
 export class DeliveryEngine {
 	readonly #host: Host;
 	readonly #lanes: OrderedLanes;
@@ -129,12 +132,7 @@ export class DeliveryEngine {
 	}
 
 	/** For the DELIVERIES consumer: settles its attempt; says how long to wait when it should retry. */
-	async report(
-		subId: string,
-		seq: number,
-		outcome: AttemptOutcome,
-		at: number,
-	): Promise<{ retry_delay_seconds: number } | null> {
+	async report(subId: string, seq: number, outcome: AttemptOutcome, at: number): Promise<RetryAdvice | null> {
 		const row = store.getDelivery(this.#host.sql, subId, seq);
 		const sub = this.subscription(subId);
 		const eventId = eventIdAt(this.#host.sql, seq); // the id only: the body went out with the claim

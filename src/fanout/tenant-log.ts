@@ -18,7 +18,7 @@ import type {
 } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
 import type { AttemptOutcome, PreparedAttempt } from "./deliver";
-import { DeliveryEngine } from "./engine";
+import { DeliveryEngine, type RetryAdvice } from "./engine";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
@@ -154,12 +154,7 @@ export class TenantLog extends DurableObject<Env> {
 	}
 
 	/** For the DELIVERIES consumer: records its attempt; says how long to wait when it should retry. */
-	async report(
-		subId: string,
-		seq: number,
-		outcome: AttemptOutcome,
-		at: number,
-	): Promise<{ retry_delay_seconds: number } | null> {
+	async report(subId: string, seq: number, outcome: AttemptOutcome, at: number): Promise<RetryAdvice | null> {
 		return this.#engine.report(subId, seq, outcome, at);
 	}
 
