@@ -1,6 +1,7 @@
 /**
- * Applies an attempt's outcome to the log: the attempt row, the delivery's next state and, when the
- * retry policy says so, the subscription's status. Runs inside the caller's transaction.
+ * The settle stage of a dispatch: applies an attempt's outcome to the log (the attempt row, the
+ * delivery's next state and, when the retry policy says so, the subscription's status) through the
+ * delivery store, which owns those tables. Runs inside the caller's transaction.
  */
 import type { Subscription } from "../schema/subscription";
 import type { AttemptOutcome } from "./deliver";
@@ -15,17 +16,26 @@ export interface SettleInput {
 	row: DeliveryRow;
 	eventId: string;
 	outcome: AttemptOutcome;
+	/** When the attempt started (ms since epoch); its end is `at + outcome.latencyMs`. */
 	at: number;
 	/** Who made the attempt: the alarm's ordered lanes or the DELIVERIES queue consumer. */
 	via: "alarm" | "queue";
+	/** How long past its due time a queue retry may go unclaimed before it counts as lost, in ms. */
 	queueLeaseMs: number;
 }
+
+/** What settling decided; `subscriptionStatus` is set when the subscription was paused or disabled. */
 
 export type Settled =
 	| { kind: "delivered" | "dead_letter"; subscriptionStatus?: undefined }
 	| { kind: "retry"; nextAt: number; viaQueue: boolean; delaySeconds: number; subscriptionStatus?: undefined }
 	| { kind: "pause" | "disable"; subscriptionStatus: "paused" | "disabled" };
 
+/**
+ * Records the attempt and moves the delivery on: delivered, retried (by the queue when the attempt
+ * came from it and the queue can hold the wait, else by the alarm), dead-lettered, or held pending
+ * while the subscription is paused (schedule exhausted) or disabled (410 Gone).
+ */
 export function settle(sql: SqlStorage, input: SettleInput): Settled {
 	const { sub, row, eventId, outcome, at, via } = input;
 	const attempt = row.attempts + 1;
