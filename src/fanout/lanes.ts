@@ -5,8 +5,7 @@
  * only its own lane.
  */
 import type { Subscription } from "../schema/subscription";
-import type { AttemptOutcome } from "./deliver";
-import { attemptDelivery, prepareAttempt } from "./deliver";
+import { type AttemptOutcome, attemptDelivery, prepareAttempt } from "./deliver";
 import { type DeliveryRow, orderedHead, setDeliveryState } from "./delivery-store";
 import type { Host } from "./host";
 import { eventText } from "./log-store";
