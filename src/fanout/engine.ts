@@ -88,6 +88,7 @@ export class DeliveryEngine {
 	/** Creates or replaces a subscription; resuming one from a pause or disable restarts its held events. */
 	async putSubscription(sub: Subscription): Promise<{ created: boolean }> {
 		const previous = this.subscription(sub.id);
+		// No await between these writes: the object commits them together.
 		const result = store.upsertSubscription(this.#host.sql, sub);
 		this.#subs = null;
 		if (previous && previous.status !== "active" && sub.status === "active")
