@@ -1,7 +1,10 @@
 /**
- * One delivery attempt: sign the exact envelope bytes, POST them, classify the answer.
- * `fetch` is injected, so this runs the same in the Durable Object, the queue consumer and unit tests.
+ * The prepare and attempt stages of a dispatch. `prepareAttempt` builds the one description of an
+ * attempt (the ordered lanes use it directly, the queue consumer receives it from `claim`);
+ * `attemptDelivery` signs the exact envelope bytes, POSTs them and classifies the answer. `fetch` is
+ * injected, so this runs the same in the Durable Object, the queue consumer and unit tests.
  */
+import { activeSecrets, type Subscription } from "../schema/subscription";
 import { VERSION } from "../version";
 import { type Classification, classifyError, classifyResponse } from "./classify";
 import { signDelivery } from "./sign";
@@ -9,37 +12,56 @@ import { signDelivery } from "./sign";
 /** Default wait for a subscriber's answer. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-export interface DeliveryRequest {
+/** The attempt to make: everything the sender needs, and nothing it could get wrong. */
+export interface PreparedAttempt {
 	url: string;
-	/** Active secrets, newest first. */
-	secrets: readonly string[];
+	/** The secrets that sign it, newest first. */
+	secrets: string[];
 	/** The envelope id: `webhook-id`, the same on every retry. */
 	eventId: string;
 	/** The envelope JSON: these exact bytes are signed and sent. */
 	body: string;
-	now: number;
-	timeoutMs?: number;
+	/** How long to wait for the subscriber's answer, in milliseconds. */
+	timeoutMs: number;
+}
+
+/** Prepares an attempt to deliver `event` (its id and stored envelope JSON) to `sub` at `now`. */
+export function prepareAttempt(
+	sub: Subscription,
+	event: { id: string; envelope: string },
+	now: number,
+	timeoutMs: number,
+): PreparedAttempt {
+	return { url: sub.url, secrets: activeSecrets(sub, now), eventId: event.id, body: event.envelope, timeoutMs };
 }
 
 export interface AttemptOutcome {
 	classification: Classification;
 	/** The subscriber's status code, or null when none came back. */
 	status: number | null;
+	/** From sending the request to its answer (or the failure), in milliseconds. */
 	latencyMs: number;
 }
 
-/** Sends one attempt and reports what happened. Never throws for the subscriber's failures. */
-export async function attemptDelivery(req: DeliveryRequest, fetcher: typeof fetch = fetch): Promise<AttemptOutcome> {
-	const bytes = new TextEncoder().encode(req.body);
-	const signed = await signDelivery(req.secrets, req.eventId, Math.floor(req.now / 1000), bytes);
+/**
+ * Sends one attempt, signed as of `now` (ms since epoch), and reports what happened. Never throws for
+ * the subscriber's failures: a timeout, a refused connection, a redirect or an error status is an outcome.
+ */
+export async function attemptDelivery(
+	attempt: PreparedAttempt,
+	now: number,
+	fetcher: typeof fetch = fetch,
+): Promise<AttemptOutcome> {
+	const bytes = new TextEncoder().encode(attempt.body);
+	const signed = await signDelivery(attempt.secrets, attempt.eventId, Math.floor(now / 1000), bytes);
 	const started = Date.now();
 	try {
-		const res = await fetcher(req.url, {
+		const res = await fetcher(attempt.url, {
 			method: "POST",
 			headers: { "content-type": "application/json", "user-agent": `hookfan/${VERSION}`, ...signed },
 			body: bytes,
 			redirect: "manual",
-			signal: AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+			signal: AbortSignal.timeout(attempt.timeoutMs),
 		});
 		// Nobody reads the answer's body; release the connection instead of buffering it.
 		await res.body?.cancel();

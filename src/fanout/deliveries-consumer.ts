@@ -25,17 +25,10 @@ async function deliverOne(message: Message, env: Env): Promise<void> {
 	}
 	const tenantLog = env.TENANT.get(env.TENANT.idFromString(job.data.object));
 	try {
-		const claim = await tenantLog.claim(job.data.sub_id, job.data.seq);
-		if (!claim) return message.ack();
+		const attempt = await tenantLog.claim(job.data.sub_id, job.data.seq);
+		if (!attempt) return message.ack();
 		const at = Date.now();
-		const outcome = await attemptDelivery({
-			url: claim.url,
-			secrets: claim.secrets,
-			eventId: claim.event_id,
-			body: claim.body,
-			now: at,
-			timeoutMs: claim.timeout_ms,
-		});
+		const outcome = await attemptDelivery(attempt, at);
 		const next = await tenantLog.report(job.data.sub_id, job.data.seq, outcome, at);
 		if (next) message.retry({ delaySeconds: next.retry_delay_seconds });
 		else message.ack();

@@ -1,17 +1,17 @@
 /**
  * Delivery state in the tenant's SQLite database: subscriptions (the copy delivery reads), one
- * delivery row per (subscription, event) with its state, and the attempt log. Tables: docs/storage.md.
+ * delivery row per (subscription, event) with its state, and the attempt log. This module is the
+ * only writer of the `subscriptions`, `deliveries` and `attempts` tables (docs/storage.md).
  *
  * Delivery row states: pending (due at next_at), queued (an unordered job is on the DELIVERIES queue;
  * next_at is its lease), delivered, failed (dead-lettered). An ordered attempt leaves its row pending
  * while it runs: only one alarm runs at a time, and if that run dies the row is still due, so the next
  * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
+import type { DeliveryState } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
 import type { ErrorClass } from "./classify";
-import { headSequence, metaNumber, setMeta } from "./log-store";
 
-export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
 /**
  * Must match the WHERE of the `deliveries_open` partial index. Queries on open rows name that index
  * (INDEXED BY): left to itself the planner walks the primary key, which reads a subscription's whole
@@ -31,28 +31,24 @@ export type DeliveryRow = {
 	updated_at: number;
 };
 
-type SubRow = { id: string; config: string; status: string; ordering: string; start_seq: number };
-
-/** Stores a subscription. A new one starts after the current head: it receives the next event on. */
-export function upsertSubscription(sql: SqlStorage, sub: Subscription, now: number): { created: boolean } {
+/** Stores a subscription, or replaces it (same id). */
+export function upsertSubscription(sql: SqlStorage, sub: Subscription): { created: boolean } {
 	const existing = sql.exec<{ id: string }>("SELECT id FROM subscriptions WHERE id = ?", sub.id).toArray()[0];
 	sql.exec(
-		`INSERT INTO subscriptions (id, config, status, ordering, start_seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (id) DO UPDATE SET config = excluded.config, status = excluded.status,
-		   ordering = excluded.ordering, updated_at = excluded.updated_at`,
+		`INSERT INTO subscriptions (id, config, status, ordering) VALUES (?, ?, ?, ?)
+		 ON CONFLICT (id) DO UPDATE SET config = excluded.config, status = excluded.status, ordering = excluded.ordering`,
 		sub.id,
 		JSON.stringify(sub),
 		sub.status,
 		sub.ordering,
-		headSequence(sql),
-		now,
 	);
 	return { created: !existing };
 }
 
+/** Every subscription, by id. */
 export function readSubscriptions(sql: SqlStorage): Subscription[] {
 	return sql
-		.exec<SubRow>("SELECT id, config, status, ordering, start_seq FROM subscriptions ORDER BY id")
+		.exec<{ config: string }>("SELECT config FROM subscriptions ORDER BY id")
 		.toArray()
 		.map((row) => SubscriptionSchema.parse(JSON.parse(row.config)));
 }
@@ -65,12 +61,8 @@ export function removeSubscription(sql: SqlStorage, id: string): boolean {
 	return removed;
 }
 
-/** Opens a pending delivery row for each subscription an event goes to. Counts events that match none. */
+/** Opens a pending delivery row for each subscription an event goes to. */
 export function fanOut(sql: SqlStorage, seq: number, subIds: readonly string[], now: number): void {
-	if (subIds.length === 0) {
-		setMeta(sql, "unmatched_events", metaNumber(sql, "unmatched_events") + 1);
-		return;
-	}
 	for (const subId of subIds) {
 		sql.exec(
 			"INSERT OR IGNORE INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
@@ -180,13 +172,20 @@ export interface AttemptRecord {
 	nextAt: number | null;
 }
 
-/** Logs one attempt and the delivery's resulting state, in one transaction. Returns the attempt number. */
-export function recordAttempt(
-	sql: SqlStorage,
-	rec: AttemptRecord,
-	state: DeliveryState,
-	roundAttempts: number,
-): number {
+/** What an attempt leaves the delivery row at. */
+export interface DeliveryNext {
+	state: DeliveryState;
+	/** Attempts in the current retry schedule (0 starts it again). */
+	roundAttempts: number;
+	/** The row's `next_at`: the due time, or a queue job's lease; defaults to the attempt's `nextAt`, else its time. */
+	nextAt?: number;
+}
+
+/**
+ * Logs one attempt and writes the delivery's resulting state. Run it inside a transaction: the two
+ * writes must commit together. Returns the attempt number.
+ */
+export function recordAttempt(sql: SqlStorage, rec: AttemptRecord, next: DeliveryNext): number {
 	// The row keeps the running total, so numbering an attempt reads one row, not the attempt history.
 	const total =
 		sql
@@ -213,10 +212,10 @@ export function recordAttempt(
 		`UPDATE deliveries SET state = ?, attempts = ?, total_attempts = ?, next_at = ?, last_status = ?, last_error = ?,
 		   updated_at = ?
 		 WHERE sub_id = ? AND seq = ?`,
-		state,
-		roundAttempts,
+		next.state,
+		next.roundAttempts,
 		attempt,
-		rec.nextAt ?? rec.at,
+		next.nextAt ?? rec.nextAt ?? rec.at,
 		rec.status,
 		rec.error,
 		rec.at,
@@ -260,11 +259,17 @@ export function restartOpen(sql: SqlStorage, subId: string, now: number): void {
 }
 
 /** Changes a subscription's status from inside the log (exhausted with `pause`, or 410 Gone). */
-export function setSubscriptionStatus(
-	sql: SqlStorage,
-	sub: Subscription,
-	status: Subscription["status"],
-	now: number,
-): void {
-	upsertSubscription(sql, { ...sub, status }, now);
+export function setSubscriptionStatus(sql: SqlStorage, sub: Subscription, status: Subscription["status"]): void {
+	upsertSubscription(sql, { ...sub, status });
+}
+
+/**
+ * Drops the delivery rows and attempts of events up to `throughSeq`, for retention: the log store
+ * has dropped those events. One delete per subscription, each served by its table's key order.
+ */
+export function pruneDeliveries(sql: SqlStorage, throughSeq: number): void {
+	for (const { id } of sql.exec<{ id: string }>("SELECT id FROM subscriptions")) {
+		sql.exec("DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?", id, throughSeq);
+		sql.exec("DELETE FROM attempts WHERE sub_id = ? AND seq <= ?", id, throughSeq);
+	}
 }

@@ -1,14 +1,19 @@
-/** Read-side queries over the tenant log: events, per-subscription state, attempts, counts. */
+/**
+ * Read-side queries over the tenant log: events, per-subscription state, attempts, counts. Each
+ * returns a read model of src/schema/read-models.ts, the shape the API documents.
+ */
+import type {
+	AttemptView,
+	EventSummary,
+	LogStats,
+	Page,
+	StoredEventDetail,
+	SubscriptionState,
+} from "../schema/read-models";
 import type { Subscription } from "../schema/subscription";
 import { type DeliveryRow, OPEN_STATES } from "./delivery-store";
 import { subscriptionMatches } from "./filter";
-import { headSequence, metaNumber } from "./log-store";
-
-/** A page of results, newest first; pass `next_cursor` back as `cursor` for the next page. */
-export interface Page<T> {
-	data: T[];
-	next_cursor: string | null;
-}
+import { headSequence, unmatchedEvents } from "./log-store";
 
 export interface ListEventsOptions {
 	limit: number;
@@ -16,63 +21,6 @@ export interface ListEventsOptions {
 	cursor?: number;
 	type?: string;
 	source?: string;
-}
-
-export interface EventSummary {
-	id: string;
-	sequence: number;
-	type: string;
-	source: string;
-	received_at: string;
-}
-
-export interface DeliveryView {
-	subscription_id: string;
-	state: DeliveryRow["state"];
-	attempts: number;
-	next_attempt_at: string | null;
-	last_status: number | null;
-	last_error: string | null;
-}
-
-export interface EventDetail {
-	/** The envelope's exact JSON, as signed and sent (RPC types cannot carry its `unknown` fields). */
-	envelope: string;
-	sequence: number;
-	type: string;
-	source: string;
-	deliveries: DeliveryView[];
-	/** Every attempt to deliver it, oldest first. */
-	attempts: AttemptView[];
-}
-
-export interface AttemptView {
-	id: number;
-	subscription_id: string;
-	event_id: string;
-	sequence: number;
-	attempt: number;
-	at: string;
-	status: number | null;
-	error: string | null;
-	latency_ms: number;
-	next_attempt_at: string | null;
-}
-
-export interface SubscriptionState {
-	head_sequence: number;
-	/** Events still to deliver (open delivery rows). */
-	backlog: number;
-	/** The last sequence delivered or dead-lettered with nothing open before it. */
-	cursor: number;
-	last_success_at: string | null;
-	last_error: { at: string; status: number | null; error: string | null } | null;
-}
-
-export interface LogStats {
-	head_sequence: number;
-	events: number;
-	unmatched_events: number;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -108,12 +56,22 @@ export function listEvents(sql: SqlStorage, opts: ListEventsOptions): Page<Event
 	};
 }
 
-export function eventById(sql: SqlStorage, id: string): EventDetail | null {
+/** An event's sequence, type and source by id (what routing needs), without its envelope; null when gone. */
+export function eventRef(sql: SqlStorage, id: string): { sequence: number; type: string; source: string } | null {
+	return (
+		sql
+			.exec<{ sequence: number; type: string; source: string }>(
+				"SELECT seq AS sequence, type, source FROM events WHERE id = ?",
+				id,
+			)
+			.toArray()[0] ?? null
+	);
+}
+
+/** One event's exact envelope JSON, its delivery per subscription and every attempt; null when gone. */
+export function eventById(sql: SqlStorage, id: string): StoredEventDetail | null {
 	const row = sql
-		.exec<{ seq: number; type: string; source: string; envelope: string }>(
-			"SELECT seq, type, source, envelope FROM events WHERE id = ?",
-			id,
-		)
+		.exec<{ seq: number; envelope: string }>("SELECT seq, envelope FROM events WHERE id = ?", id)
 		.toArray()[0];
 	if (!row) return null;
 	const rows = sql
@@ -148,9 +106,6 @@ export function eventById(sql: SqlStorage, id: string): EventDetail | null {
 		.sort((a, b) => a.id - b.id);
 	return {
 		envelope: row.envelope,
-		sequence: row.seq,
-		type: row.type,
-		source: row.source,
 		deliveries,
 		attempts: attempts.map(attemptView),
 	};
@@ -256,6 +211,6 @@ export function stats(sql: SqlStorage): LogStats {
 	return {
 		head_sequence: headSequence(sql),
 		events: sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
-		unmatched_events: metaNumber(sql, "unmatched_events"),
+		unmatched_events: unmatchedEvents(sql),
 	};
 }

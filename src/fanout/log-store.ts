@@ -1,6 +1,6 @@
 /**
- * The tenant log's storage: typed statements over the Durable Object's SQLite database.
- * Every table and column is documented in docs/storage.md.
+ * The tenant log's storage: typed statements over the Durable Object's SQLite database. This module
+ * is the only writer of the `events`, `dedupe` and `meta` tables (docs/storage.md).
  */
 import type { Envelope, PendingEnvelope } from "../schema/envelope";
 
@@ -19,88 +19,38 @@ export interface AppendResult {
 /** Dedupe keys are remembered at least this long, whatever the event retention. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/**
- * Schema migrations, applied in order once; never edit a shipped one, append a new one.
- * Every index costs a billed row write on each insert, so there are only the ones hot paths read
- * through; pruning (hourly) scans instead, and rows read cost a thousandth of rows written.
- */
-const MIGRATIONS: string[] = [
-	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-	 CREATE TABLE events (
-	   seq INTEGER PRIMARY KEY,
-	   id TEXT NOT NULL UNIQUE,
-	   source TEXT NOT NULL,
-	   type TEXT NOT NULL,
-	   received_at INTEGER NOT NULL,
-	   envelope TEXT NOT NULL
-	 );
-	 CREATE TABLE dedupe (
-	   source TEXT NOT NULL,
-	   key TEXT NOT NULL,
-	   event_id TEXT NOT NULL,
-	   expires_at INTEGER NOT NULL,
-	   PRIMARY KEY (source, key)
-	 ) WITHOUT ROWID;`,
-	`CREATE TABLE subscriptions (
-	   id TEXT PRIMARY KEY,
-	   config TEXT NOT NULL,
-	   status TEXT NOT NULL,
-	   ordering TEXT NOT NULL,
-	   start_seq INTEGER NOT NULL,
-	   updated_at INTEGER NOT NULL
-	 );
-	 CREATE TABLE deliveries (
-	   sub_id TEXT NOT NULL,
-	   seq INTEGER NOT NULL,
-	   state TEXT NOT NULL,
-	   attempts INTEGER NOT NULL DEFAULT 0,
-	   total_attempts INTEGER NOT NULL DEFAULT 0,
-	   next_at INTEGER NOT NULL,
-	   last_status INTEGER,
-	   last_error TEXT,
-	   updated_at INTEGER NOT NULL,
-	   PRIMARY KEY (sub_id, seq)
-	 ) WITHOUT ROWID;
-	 CREATE INDEX deliveries_open ON deliveries (sub_id, seq) WHERE state IN ('pending', 'queued');
-	 CREATE TABLE attempts (
-	   id INTEGER PRIMARY KEY,
-	   sub_id TEXT NOT NULL,
-	   seq INTEGER NOT NULL,
-	   event_id TEXT NOT NULL,
-	   attempt INTEGER NOT NULL,
-	   at INTEGER NOT NULL,
-	   status INTEGER,
-	   error TEXT,
-	   latency_ms INTEGER NOT NULL,
-	   next_at INTEGER
-	 );
-	 CREATE INDEX attempts_by_sub ON attempts (sub_id, id);`,
-];
+type MetaKey = "head_seq" | "unmatched_events" | "next_prune_at";
 
-/** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */
-export function migrate(storage: DurableObjectStorage): void {
-	const sql = storage.sql;
-	storage.transactionSync(() => {
-		sql.exec("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY)");
-		const done = sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM _migrations").one().v ?? 0;
-		for (let version = done + 1; version <= MIGRATIONS.length; version++) {
-			sql.exec(MIGRATIONS[version - 1] as string);
-			sql.exec("INSERT INTO _migrations (version) VALUES (?)", version);
-		}
-	});
-}
-
-export function metaNumber(sql: SqlStorage, key: string): number {
+function metaNumber(sql: SqlStorage, key: MetaKey): number {
 	const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
 	return row ? Number(row.value) : 0;
 }
 
-export function setMeta(sql: SqlStorage, key: string, value: string | number): void {
+function setMeta(sql: SqlStorage, key: MetaKey, value: number): void {
 	sql.exec(
 		"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		key,
 		String(value),
 	);
+}
+
+/** Counts an appended event that matched no subscription (for the log's stats). */
+export function countUnmatched(sql: SqlStorage): void {
+	setMeta(sql, "unmatched_events", metaNumber(sql, "unmatched_events") + 1);
+}
+
+/** How many appended events matched no subscription. */
+export function unmatchedEvents(sql: SqlStorage): number {
+	return metaNumber(sql, "unmatched_events");
+}
+
+/** When retention next prunes the log (ms since epoch), or 0 when it has not been scheduled. */
+export function nextPruneAt(sql: SqlStorage): number {
+	return metaNumber(sql, "next_prune_at");
+}
+
+export function setNextPruneAt(sql: SqlStorage, at: number): void {
+	setMeta(sql, "next_prune_at", at);
 }
 
 /**
@@ -174,11 +124,12 @@ export function eventText(sql: SqlStorage, seq: number): { id: string; envelope:
 const PRUNE_BATCH = 10_000;
 
 /**
- * Drops events received before `cutoff` with their deliveries and attempts, and expired dedupe keys.
- * Sequence order is arrival order, so the oldest events are a prefix of the log: read it in order
- * instead of keeping a time index that every append would pay to write.
+ * Drops events received before `cutoff` and expired dedupe keys. Returns the last sequence dropped,
+ * or null: the caller has the delivery store drop those events' deliveries and attempts in the same
+ * transaction. Sequence order is arrival order, so the oldest events are a prefix of the log: read it
+ * in order instead of keeping a time index that every append would pay to write.
  */
-export function prune(sql: SqlStorage, cutoff: number, now: number): void {
+export function pruneEvents(sql: SqlStorage, cutoff: number, now: number): number | null {
 	const last = sql
 		.exec<{ s: number | null }>(
 			"SELECT MAX(seq) AS s FROM (SELECT seq, received_at FROM events ORDER BY seq LIMIT ?) WHERE received_at < ?",
@@ -189,10 +140,7 @@ export function prune(sql: SqlStorage, cutoff: number, now: number): void {
 	if (last !== null) {
 		setMeta(sql, "head_seq", headSequence(sql)); // numbering continues even if every event goes
 		sql.exec("DELETE FROM events WHERE seq <= ?", last);
-		for (const { id } of sql.exec<{ id: string }>("SELECT id FROM subscriptions")) {
-			sql.exec("DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?", id, last);
-			sql.exec("DELETE FROM attempts WHERE sub_id = ? AND seq <= ?", id, last);
-		}
 	}
 	sql.exec("DELETE FROM dedupe WHERE expires_at <= ?", now);
+	return last;
 }

@@ -1,6 +1,7 @@
 /**
- * Applies an attempt's outcome to the log: the attempt row, the delivery's next state and, when the
- * retry policy says so, the subscription's status. Runs inside the caller's transaction.
+ * The settle stage of a dispatch: applies an attempt's outcome to the log (the attempt row, the
+ * delivery's next state and, when the retry policy says so, the subscription's status) through the
+ * delivery store, which owns those tables. Runs inside the caller's transaction.
  */
 import type { Subscription } from "../schema/subscription";
 import type { AttemptOutcome } from "./deliver";
@@ -15,17 +16,26 @@ export interface SettleInput {
 	row: DeliveryRow;
 	eventId: string;
 	outcome: AttemptOutcome;
+	/** When the attempt started (ms since epoch); its end is `at + outcome.latencyMs`. */
 	at: number;
 	/** Who made the attempt: the alarm's ordered lanes or the DELIVERIES queue consumer. */
 	via: "alarm" | "queue";
+	/** How long past its due time a queue retry may go unclaimed before it counts as lost, in ms. */
 	queueLeaseMs: number;
 }
+
+/** What settling decided; `subscriptionStatus` is set when the subscription was paused or disabled. */
 
 export type Settled =
 	| { kind: "delivered" | "dead_letter"; subscriptionStatus?: undefined }
 	| { kind: "retry"; nextAt: number; viaQueue: boolean; delaySeconds: number; subscriptionStatus?: undefined }
 	| { kind: "pause" | "disable"; subscriptionStatus: "paused" | "disabled" };
 
+/**
+ * Records the attempt and moves the delivery on: delivered, retried (by the queue when the attempt
+ * came from it and the queue can hold the wait, else by the alarm), dead-lettered, or held pending
+ * while the subscription is paused (schedule exhausted) or disabled (410 Gone).
+ */
 export function settle(sql: SqlStorage, input: SettleInput): Settled {
 	const { sub, row, eventId, outcome, at, via } = input;
 	const attempt = row.attempts + 1;
@@ -37,34 +47,31 @@ export function settle(sql: SqlStorage, input: SettleInput): Settled {
 	const record = { subId: sub.id, seq: row.seq, eventId, at, status: outcome.status, latencyMs: outcome.latencyMs };
 	switch (decision.kind) {
 		case "delivered":
-			recordAttempt(sql, { ...record, error: null, nextAt: null }, "delivered", attempt);
+			recordAttempt(sql, { ...record, error: null, nextAt: null }, { state: "delivered", roundAttempts: attempt });
 			return { kind: "delivered" };
 		case "dead_letter":
-			recordAttempt(sql, { ...record, error, nextAt: null }, "failed", attempt);
+			recordAttempt(sql, { ...record, error, nextAt: null }, { state: "failed", roundAttempts: attempt });
 			return { kind: "dead_letter" };
 		case "retry": {
 			const delaySeconds = Math.max(1, Math.ceil((decision.nextAt - ended) / 1000));
 			// The queue consumer retries with message.retry when the queue can hold the wait; it keeps a
 			// lease past the due time so a lost message is noticed. Otherwise the alarm picks it up.
 			const viaQueue = via === "queue" && delaySeconds <= MAX_QUEUE_DELAY_SECONDS;
-			const state = viaQueue ? "queued" : "pending";
-			recordAttempt(sql, { ...record, error, nextAt: decision.nextAt }, state, attempt);
-			if (viaQueue) {
-				sql.exec(
-					"UPDATE deliveries SET next_at = ? WHERE sub_id = ? AND seq = ?",
-					decision.nextAt + input.queueLeaseMs,
-					sub.id,
-					row.seq,
-				);
-			}
+			recordAttempt(
+				sql,
+				{ ...record, error, nextAt: decision.nextAt },
+				viaQueue
+					? { state: "queued", roundAttempts: attempt, nextAt: decision.nextAt + input.queueLeaseMs }
+					: { state: "pending", roundAttempts: attempt },
+			);
 			return { kind: "retry", nextAt: decision.nextAt, viaQueue, delaySeconds };
 		}
 		case "pause":
 		case "disable": {
 			// The event stays pending at the head; a resume (or a replay) starts its schedule again.
-			recordAttempt(sql, { ...record, error: error ?? "gone", nextAt: null }, "pending", 0);
+			recordAttempt(sql, { ...record, error: error ?? "gone", nextAt: null }, { state: "pending", roundAttempts: 0 });
 			const status = decision.kind === "pause" ? "paused" : "disabled";
-			setSubscriptionStatus(sql, sub, status, at);
+			setSubscriptionStatus(sql, sub, status);
 			return { kind: decision.kind, subscriptionStatus: status };
 		}
 	}

@@ -8,56 +8,19 @@
  * follow arrival order, so a window starts where a binary search over the primary key says: reads
  * grow with the window's rows, not with the retained log.
  */
+import {
+	type DeliveryStats,
+	type HourBucket,
+	type SourceStats,
+	STATS_WINDOWS,
+	type StatsWindow,
+	type WindowCounts,
+} from "../schema/delivery-stats";
 import { headSequence } from "./log-store";
 
 const HOUR_MS = 3_600_000;
 /** Attempts are stored when they end, stamped with when they started: ids are in time order to within this. */
 const ATTEMPT_ORDER_SLACK_MS = 15 * 60_000;
-
-/** The windows every count is given for, by name, in milliseconds back from now. */
-export const STATS_WINDOWS = { "1h": HOUR_MS, "24h": 24 * HOUR_MS } as const;
-export type StatsWindow = keyof typeof STATS_WINDOWS;
-
-export interface WindowCounts {
-	/** Events received in the window (per subscription: those routed to it). */
-	accepted: number;
-	/** Of those events' deliveries (one per subscription), how many are delivered, dead-lettered, still open. */
-	delivered: number;
-	failed: number;
-	pending: number;
-	/** Delivery attempts made in the window, and how many of them the subscriber accepted (2xx). */
-	attempts: number;
-	succeeded: number;
-	/** Nearest-rank percentiles of the attempts' latency (the subscriber's response time); null with no attempts. */
-	latency_ms: { p50: number | null; p99: number | null };
-}
-
-export interface HourBucket {
-	/** Start of the hour-long bucket; the last bucket ends now. */
-	start: string;
-	succeeded: number;
-	failed: number;
-}
-
-export interface SubscriptionStats {
-	subscription_id: string;
-	windows: Record<StatsWindow, WindowCounts>;
-	/** 24 buckets, oldest first: attempts per hour over the last day. */
-	hourly: HourBucket[];
-}
-
-export interface SourceStats {
-	source: string;
-	events: Record<StatsWindow, number>;
-}
-
-export interface DeliveryStats {
-	generated_at: string;
-	head_sequence: number;
-	windows: Record<StatsWindow, WindowCounts>;
-	sources: SourceStats[];
-	subscriptions: SubscriptionStats[];
-}
 
 const emptyCounts = (): WindowCounts => ({
 	accepted: 0,

@@ -4,7 +4,8 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type DeliveryStats, deliveryStats } from "../../src/fanout/stats";
+import { deliveryStats } from "../../src/fanout/stats";
+import type { DeliveryStats } from "../../src/schema/delivery-stats";
 import { postCalls, seedVoipbin } from "../support/events";
 import { sinkName, sinkUrl, waitFor } from "../support/sink";
 import { as, call, newTenant } from "./client";

@@ -161,7 +161,7 @@ describe("regressions found by fuzzing", () => {
 				secrets: [TEST_SECRET],
 				retry_schedule: [5],
 			});
-			store.upsertSubscription(sql, sub, 0);
+			store.upsertSubscription(sql, sub);
 			store.fanOut(sql, 1, [sub.id], 0);
 			const row = store.getDelivery(sql, sub.id, 1);
 			if (!row) throw new Error("no delivery row");

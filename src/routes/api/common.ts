@@ -67,10 +67,8 @@ export const PageQuerySchema = z.object({
 		.openapi({ param: { name: "cursor", in: "query" }, description: "next_cursor of the previous page" }),
 });
 
-/** A page of results; `next_cursor` is null on the last page. */
-export function pageOf<T extends z.ZodType>(item: T) {
-	return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
-}
+/** Route groups find the page schema here with the other shared pieces; it is a read model. */
+export { pageOf } from "../../schema/read-models";
 
 export type AppEnv = { Bindings: Env; Variables: TenantVariables };
 

@@ -2,32 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { Problem } from "../../problem";
-import { EnvelopeSchema } from "../../schema/envelope";
-import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf, SlugParam } from "./common";
-import { AttemptSchema } from "./subscriptions";
-
-const EventSummarySchema = z
-	.object({ id: z.string(), sequence: z.number(), type: z.string(), source: z.string(), received_at: z.string() })
-	.openapi("EventSummary");
-
-const DeliverySchema = z
-	.object({
-		subscription_id: z.string(),
-		state: z.enum(["pending", "queued", "delivered", "failed"]),
-		attempts: z.number(),
-		next_attempt_at: z.string().nullable(),
-		last_status: z.number().nullable(),
-		last_error: z.string().nullable(),
-	})
-	.openapi("Delivery");
-
-const EventDetailSchema = z
-	.object({
-		envelope: EnvelopeSchema.openapi("Envelope"),
-		deliveries: z.array(DeliverySchema),
-		attempts: z.array(AttemptSchema).openapi({ description: "Every delivery attempt, oldest first" }),
-	})
-	.openapi("EventDetail");
+import { EventDetailSchema, EventSummarySchema, pageOf } from "../../schema/read-models";
+import { apiApp, body, errors, json, numericCursor, PageQuerySchema, SlugParam } from "./common";
 
 const ListQuerySchema = PageQuerySchema.extend({
 	type: z

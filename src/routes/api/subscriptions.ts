@@ -8,9 +8,10 @@ import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
 import { ulid } from "../../ids";
 import { Problem } from "../../problem";
+import { AttemptViewSchema, pageOf, type SubscriptionState, SubscriptionStateSchema } from "../../schema/read-models";
 import { MAX_ACTIVE_SECRETS, rotateSecret, type Subscription, SubscriptionSchema } from "../../schema/subscription";
 import { toBase64 } from "../../verify/crypto";
-import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf } from "./common";
+import { apiApp, body, errors, json, numericCursor, PageQuerySchema } from "./common";
 import { targetProblem } from "./targets";
 
 const Editable = SubscriptionSchema.pick({
@@ -28,16 +29,9 @@ const SubscriptionPatchSchema = Editable.partial()
 	.strict()
 	.openapi("SubscriptionPatch");
 
-const StateSchema = z.object({
-	head_sequence: z.number(),
-	backlog: z.number(),
-	cursor: z.number(),
-	last_success_at: z.string().nullable(),
-	last_error: z.object({ at: z.string(), status: z.number().nullable(), error: z.string().nullable() }).nullable(),
-});
 const SubscriptionViewSchema = SubscriptionSchema.omit({ secrets: true, rotated_at: true, retired_until: true })
 	.extend({
-		state: StateSchema.optional(),
+		state: SubscriptionStateSchema.optional(),
 		secret: z.string().optional().openapi({ description: "Only when created or rotated" }),
 	})
 	.openapi("Subscription");
@@ -54,21 +48,6 @@ const ReplaySchema = z
 	)
 	.openapi("Replay");
 
-export const AttemptSchema = z
-	.object({
-		id: z.number(),
-		subscription_id: z.string(),
-		event_id: z.string(),
-		sequence: z.number(),
-		attempt: z.number(),
-		at: z.string(),
-		status: z.number().nullable(),
-		error: z.string().nullable(),
-		latency_ms: z.number(),
-		next_attempt_at: z.string().nullable(),
-	})
-	.openapi("Attempt");
-
 const Params = z.object({
 	id: z
 		.string()
@@ -80,7 +59,7 @@ const notFound = () => new Problem(404, "not_found", "Not found");
 
 const newSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 
-function view(sub: Subscription, extra: { state?: z.infer<typeof StateSchema>; secret?: string } = {}) {
+function view(sub: Subscription, extra: { state?: SubscriptionState; secret?: string } = {}) {
 	const { secrets: _secrets, rotated_at: _rotated, retired_until: _retired, ...rest } = sub;
 	return { ...rest, ...extra };
 }
@@ -301,7 +280,7 @@ subscriptions.openapi(
 		summary: "Delivery attempts, newest first",
 		security,
 		request: { params: Params, query: PageQuerySchema },
-		responses: { 200: json(pageOf(AttemptSchema), "A page of attempts"), ...errors(401, 404, 422) },
+		responses: { 200: json(pageOf(AttemptViewSchema), "A page of attempts"), ...errors(401, 404, 422) },
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");

@@ -1,0 +1,79 @@
+/**
+ * The tenant log's SQLite schema: migrations applied in order, once each, when the Durable Object
+ * starts. Which module writes each table is in docs/storage.md; this module only creates them.
+ */
+
+/**
+ * Schema migrations, applied in order once; never edit a shipped one, append a new one.
+ * Every index costs a billed row write on each insert, so there are only the ones hot paths read
+ * through; pruning (hourly) scans instead, and rows read cost a thousandth of rows written.
+ */
+const MIGRATIONS: string[] = [
+	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+	 CREATE TABLE events (
+	   seq INTEGER PRIMARY KEY,
+	   id TEXT NOT NULL UNIQUE,
+	   source TEXT NOT NULL,
+	   type TEXT NOT NULL,
+	   received_at INTEGER NOT NULL,
+	   envelope TEXT NOT NULL
+	 );
+	 CREATE TABLE dedupe (
+	   source TEXT NOT NULL,
+	   key TEXT NOT NULL,
+	   event_id TEXT NOT NULL,
+	   expires_at INTEGER NOT NULL,
+	   PRIMARY KEY (source, key)
+	 ) WITHOUT ROWID;`,
+	`CREATE TABLE subscriptions (
+	   id TEXT PRIMARY KEY,
+	   config TEXT NOT NULL,
+	   status TEXT NOT NULL,
+	   ordering TEXT NOT NULL,
+	   start_seq INTEGER NOT NULL,
+	   updated_at INTEGER NOT NULL
+	 );
+	 CREATE TABLE deliveries (
+	   sub_id TEXT NOT NULL,
+	   seq INTEGER NOT NULL,
+	   state TEXT NOT NULL,
+	   attempts INTEGER NOT NULL DEFAULT 0,
+	   total_attempts INTEGER NOT NULL DEFAULT 0,
+	   next_at INTEGER NOT NULL,
+	   last_status INTEGER,
+	   last_error TEXT,
+	   updated_at INTEGER NOT NULL,
+	   PRIMARY KEY (sub_id, seq)
+	 ) WITHOUT ROWID;
+	 CREATE INDEX deliveries_open ON deliveries (sub_id, seq) WHERE state IN ('pending', 'queued');
+	 CREATE TABLE attempts (
+	   id INTEGER PRIMARY KEY,
+	   sub_id TEXT NOT NULL,
+	   seq INTEGER NOT NULL,
+	   event_id TEXT NOT NULL,
+	   attempt INTEGER NOT NULL,
+	   at INTEGER NOT NULL,
+	   status INTEGER,
+	   error TEXT,
+	   latency_ms INTEGER NOT NULL,
+	   next_at INTEGER
+	 );
+	 CREATE INDEX attempts_by_sub ON attempts (sub_id, id);`,
+	// Written and never read: the status and ordering columns serve queries, the rest is in `config`.
+	// The table holds a row per subscription, so rewriting it costs next to nothing.
+	`ALTER TABLE subscriptions DROP COLUMN start_seq;
+	 ALTER TABLE subscriptions DROP COLUMN updated_at;`,
+];
+
+/** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */
+export function migrate(storage: DurableObjectStorage): void {
+	const sql = storage.sql;
+	storage.transactionSync(() => {
+		sql.exec("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY)");
+		const done = sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM _migrations").one().v ?? 0;
+		for (let version = done + 1; version <= MIGRATIONS.length; version++) {
+			sql.exec(MIGRATIONS[version - 1] as string);
+			sql.exec("INSERT INTO _migrations (version) VALUES (?)", version);
+		}
+	});
+}

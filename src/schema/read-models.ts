@@ -1,0 +1,99 @@
+/**
+ * Read models: what the tenant log's queries return and what the API's responses document, defined
+ * once. The Durable Object's queries are typed by these schemas' inferred types and the routes hand
+ * the same schemas to OpenAPI, so `/openapi.json` cannot drift from what the object returns.
+ *
+ * Built with `@hono/zod-openapi`'s `z`: importing it is what adds `.openapi()` to zod's schemas, so
+ * this module does not depend on a route having been loaded first. Times are ISO 8601 strings (UTC);
+ * durations are milliseconds. Delivery statistics (`GET /v1/stats`) are in ./delivery-stats.
+ */
+import { z } from "@hono/zod-openapi";
+import { EnvelopeSchema } from "./envelope";
+
+/** A page of results, newest first; `next_cursor` goes back as `cursor` and is null on the last page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+	return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}
+/** A page of `T`, as `pageOf` describes it. */
+export type Page<T> = { data: T[]; next_cursor: string | null };
+
+/** One event in the log's listing. */
+export const EventSummarySchema = z
+	.object({ id: z.string(), sequence: z.number(), type: z.string(), source: z.string(), received_at: z.string() })
+	.openapi("EventSummary");
+export type EventSummary = z.infer<typeof EventSummarySchema>;
+
+/**
+ * Where a delivery stands: `pending` (due at `next_attempt_at`, or held at a paused subscription's
+ * head), `queued` (an unordered job is on the DELIVERIES queue), `delivered`, `failed` (dead-lettered).
+ */
+export const DeliveryStateSchema = z.enum(["pending", "queued", "delivered", "failed"]);
+export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
+
+/** One event's delivery to one subscription. */
+export const DeliveryViewSchema = z
+	.object({
+		subscription_id: z.string(),
+		state: DeliveryStateSchema,
+		attempts: z.number().openapi({ description: "Attempts in the current retry schedule" }),
+		next_attempt_at: z.string().nullable(),
+		last_status: z.number().nullable(),
+		last_error: z.string().nullable(),
+	})
+	.openapi("Delivery");
+export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
+
+/** One delivery attempt, from the attempt log. */
+export const AttemptViewSchema = z
+	.object({
+		id: z.number(),
+		subscription_id: z.string(),
+		event_id: z.string(),
+		sequence: z.number(),
+		attempt: z.number(),
+		at: z.string(),
+		status: z.number().nullable(),
+		error: z.string().nullable(),
+		latency_ms: z.number(),
+		next_attempt_at: z.string().nullable(),
+	})
+	.openapi("Attempt");
+export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
+const eventDeliveryFields = {
+	deliveries: z.array(DeliveryViewSchema),
+	attempts: z.array(AttemptViewSchema).openapi({ description: "Every delivery attempt, oldest first" }),
+};
+
+/** One event with its delivery state per subscription and every attempt, as the API answers it. */
+export const EventDetailSchema = z
+	.object({ envelope: EnvelopeSchema.openapi("Envelope"), ...eventDeliveryFields })
+	.openapi("EventDetail");
+export type EventDetail = z.infer<typeof EventDetailSchema>;
+
+/**
+ * `EventDetail` as the log returns it over RPC: the envelope as its exact stored JSON, the bytes that
+ * were signed and sent (RPC types cannot carry the envelope's `unknown` fields). The route parses it once.
+ */
+export const StoredEventDetailSchema = z.object({ envelope: z.string(), ...eventDeliveryFields });
+export type StoredEventDetail = z.infer<typeof StoredEventDetailSchema>;
+
+/** Where a subscription's delivery stands in the log. */
+export const SubscriptionStateSchema = z.object({
+	head_sequence: z.number(),
+	backlog: z.number().openapi({ description: "Events still to deliver (open deliveries)" }),
+	cursor: z
+		.number()
+		.openapi({ description: "The last sequence delivered or dead-lettered with nothing open before it" }),
+	last_success_at: z.string().nullable(),
+	last_error: z.object({ at: z.string(), status: z.number().nullable(), error: z.string().nullable() }).nullable(),
+});
+export type SubscriptionState = z.infer<typeof SubscriptionStateSchema>;
+
+/** The log's size and head. */
+export const LogStatsSchema = z.object({
+	head_sequence: z.number(),
+	events: z.number(),
+	unmatched_events: z.number().openapi({ description: "Events that matched no subscription when appended" }),
+});
+export type LogStats = z.infer<typeof LogStatsSchema>;
