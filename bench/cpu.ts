@@ -12,9 +12,9 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { utf8 } from "../src/crypto/bytes";
 import { parseBody } from "../src/normalize/body";
 import { providerOf, SourceConfigSchema } from "../src/providers";
-import { utf8 } from "../src/verify/crypto";
 import { verifyRequest } from "../src/verify/index";
 import { RESULT_MARK } from "./bench-types";
 import {

@@ -9,11 +9,11 @@
  */
 import { env, SELF } from "cloudflare:test";
 import { describe, inject, it } from "vitest";
+import { utf8 } from "../src/crypto/bytes";
 import { eventId } from "../src/ids";
 import { parseBody } from "../src/normalize/body";
 import { providerOf, SourceConfigSchema } from "../src/providers";
 import type { PendingEnvelope } from "../src/schema/envelope";
-import { utf8 } from "../src/verify/crypto";
 import { RESULT_MARK } from "./bench-types";
 import { BENCH_SOURCES, BENCH_TENANT, type BenchProvider, benchPayload, signedRequest } from "./payloads";
 import { fixed, markdownTable } from "./stats";

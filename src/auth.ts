@@ -5,8 +5,10 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { readApiKey } from "./config";
+import { utf8 } from "./crypto/bytes";
+import { timingSafeEqualText } from "./crypto/constant-time";
+import { sha256Hex } from "./crypto/hmac";
 import { MAX_API_BODY_BYTES, Problem } from "./problem";
-import { sha256Hex, timingSafeEqualText, utf8 } from "./verify/crypto";
 
 export type TenantVariables = { tenant: string; keyId: string };
 

@@ -5,6 +5,8 @@
  */
 import { Hono } from "hono";
 import { readSource } from "../config";
+import { utf8 } from "../crypto/bytes";
+import { sha256Hex } from "../crypto/hmac";
 import { handOff, MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
 import { eventId } from "../ids";
 import { log } from "../log";
@@ -12,7 +14,6 @@ import { parseBody } from "../normalize/body";
 import { Problem } from "../problem";
 import { type BodyFormat, providerOf } from "../providers";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
-import { sha256Hex, utf8 } from "../verify/crypto";
 import { verifyRequest } from "../verify/index";
 
 /** Largest body accepted, in bytes. */

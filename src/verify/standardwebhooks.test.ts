@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "./crypto";
+import { utf8 } from "../crypto/bytes";
 import { StandardWebhooksSourceSchema, standardSignature, verifyStandardWebhooks, whsecKey } from "./standardwebhooks";
 
 const SECRET = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";

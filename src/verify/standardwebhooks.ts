@@ -6,8 +6,10 @@
  * Delivery signs with the same function (src/fanout/sign.ts), so both directions share one definition.
  */
 import { z } from "zod";
+import { concatBytes, fromBase64, toBase64, utf8 } from "../crypto/bytes";
+import { timingSafeEqualText } from "../crypto/constant-time";
+import { hmacSha256 } from "../crypto/hmac";
 import { SourceBaseSchema, ToleranceSchema } from "../schema/source";
-import { concatBytes, fromBase64, hmacSha256, timingSafeEqualText, toBase64, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier } from "./types";
 
 const WHSEC_PREFIX = "whsec_";

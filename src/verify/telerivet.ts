@@ -11,8 +11,9 @@
  * credential, and "the other one matched" must not become a way around a rotated secret.
  */
 import { z } from "zod";
+import { fromBase64, toBase64, utf8 } from "../crypto/bytes";
+import { timingSafeEqual, timingSafeEqualText } from "../crypto/constant-time";
 import { SourceBaseSchema } from "../schema/source";
-import { fromBase64, timingSafeEqual, timingSafeEqualText, toBase64, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier, type VerifyFailure, type VerifyInput } from "./types";
 
 export const TelerivetSourceSchema = SourceBaseSchema.extend({

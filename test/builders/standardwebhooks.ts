@@ -1,5 +1,5 @@
 /** Builds requests from a Standard Webhooks sender. */
-import { utf8 } from "../../src/verify/crypto";
+import { utf8 } from "../../src/crypto/bytes";
 import { standardSignature, whsecKey } from "../../src/verify/standardwebhooks";
 import type { SignedRequest } from "../support/ingest";
 

@@ -6,12 +6,12 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { utf8 } from "../../src/crypto/bytes";
 import * as store from "../../src/fanout/delivery-store";
 import { handOff } from "../../src/fanout/hand-off";
 import { settle } from "../../src/fanout/settle";
 import type { PendingEnvelope } from "../../src/schema/envelope";
 import { SubscriptionSchema } from "../../src/schema/subscription";
-import { utf8 } from "../../src/verify/crypto";
 import {
 	type StandardWebhooksSource,
 	standardSignature,

@@ -2,10 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { forgetSource, listIds, readSource, sourceKey } from "../../config";
+import { toBase64, toHex } from "../../crypto/bytes";
 import { Problem } from "../../problem";
 import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
 import { ProviderIdSchema } from "../../schema/envelope";
-import { toBase64, toHex } from "../../verify/crypto";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
 /** A source's body: its provider's configuration, with `secret` optional (generated when absent). */

@@ -6,10 +6,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
+import { toBase64 } from "../../crypto/bytes";
 import { ulid } from "../../ids";
 import { Problem } from "../../problem";
 import { type Subscription, SubscriptionSchema } from "../../schema/subscription";
-import { toBase64 } from "../../verify/crypto";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf } from "./common";
 import { targetProblem } from "./targets";
 
