@@ -4,7 +4,7 @@
  * KV read).
  */
 import { z } from "zod";
-import { WhsecSchema } from "../verify/standardwebhooks";
+import { WhsecSchema } from "../crypto/standard-webhooks";
 import { SlugSchema } from "./envelope";
 
 /** `*`, `resource.*`, or an exact type such as `call.hangup` or `voipbin.agent_created`. */

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
-import { toBase64 } from "../../crypto/bytes";
+import { generateWhsecSecret } from "../../crypto/standard-webhooks";
 import { ulid } from "../../ids";
 import { Problem } from "../../problem";
 import { type Subscription, SubscriptionSchema } from "../../schema/subscription";
@@ -78,8 +78,6 @@ const Params = z.object({
 const security = [{ tenantKey: [] }];
 const notFound = () => new Problem(404, "not_found", "Not found");
 
-const newSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
-
 function view(sub: Subscription, extra: { state?: z.infer<typeof StateSchema>; secret?: string } = {}) {
 	const { secrets: _secrets, rotated_at: _rotated, ...rest } = sub;
 	return { ...rest, ...extra };
@@ -125,7 +123,7 @@ subscriptions.openapi(
 	async (c) => {
 		const input = c.req.valid("json");
 		checkTarget(c.env, input.url);
-		const secret = newSecret();
+		const secret = generateWhsecSecret();
 		const sub = SubscriptionSchema.parse({ ...input, id: `sub_${ulid()}`, secrets: [secret], status: "active" });
 		await save(c.env, c.get("tenant"), sub);
 		return c.json(view(sub, { secret }), 201);
@@ -225,7 +223,7 @@ subscriptions.openapi(
 	}),
 	async (c) => {
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
-		const secret = newSecret();
+		const secret = generateWhsecSecret();
 		const sub = SubscriptionSchema.parse({ ...current, secrets: [secret, current.secrets[0]], rotated_at: Date.now() });
 		await save(c.env, c.get("tenant"), sub);
 		return c.json({ secret }, 200);
