@@ -3,6 +3,7 @@
  * normalizer (src/normalize) and a line here; nothing else changes.
  */
 import { z } from "zod";
+import type { BodyFormat } from "./normalize/body";
 import { normalizeCloudcontactai } from "./normalize/cloudcontactai";
 import { normalizeRapidpro } from "./normalize/rapidpro";
 import { normalizeStandardWebhooks } from "./normalize/standardwebhooks";
@@ -18,9 +19,6 @@ import { TelerivetSourceSchema, verifyTelerivet } from "./verify/telerivet";
 import type { Verifier } from "./verify/types";
 import { VoipbinSourceSchema, verifyVoipbin } from "./verify/voipbin";
 import { VoxsigSourceSchema, verifyVoxsig } from "./verify/voxsig";
-
-/** How a provider's requests carry their body. */
-export type BodyFormat = "json" | "form";
 
 export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	/** The source configuration this provider accepts (the KV value, re-parsed on every read). */

@@ -10,7 +10,6 @@
  */
 import { z } from "zod";
 import type { CanonicalType, MessageData } from "../schema/envelope";
-import { TELERIVET_SECRET_FIELD } from "../verify/telerivet";
 import { fromUnixSeconds, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
 
@@ -22,6 +21,12 @@ export type TelerivetPayload = z.infer<typeof TelerivetPayloadSchema>;
 
 /** `send_status` statuses that mean the message did not (or not yet) reach the contact. */
 export const TELERIVET_FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "failed_queued", "not_delivered"]);
+
+/**
+ * The form field services and status URLs carry the source's secret in: a proof, checked by
+ * src/verify/telerivet.ts and never stored.
+ */
+export const TELERIVET_SECRET_FIELD = "secret";
 
 type Fields = Record<string, unknown>;
 

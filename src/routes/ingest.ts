@@ -10,9 +10,9 @@ import { sha256Hex } from "../crypto/hmac";
 import { handOff, MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
 import { eventId } from "../ids";
 import { log } from "../log";
-import { parseBody } from "../normalize/body";
+import { type BodyFormat, parseBody } from "../normalize/body";
 import { Problem } from "../problem";
-import { type BodyFormat, providerOf } from "../providers";
+import { providerOf } from "../providers";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
 import { verifyRequest } from "../verify/index";
 
@@ -96,6 +96,7 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 	const proof = await verifyRequest(
 		{ headers: c.req.raw.headers, url: new URL(c.req.url), rawBody, body: parsed.body, now },
 		source,
+		provider.verify,
 	);
 	if (!proof.ok) {
 		log("warn", "ingest rejected", { tenant, source: sourceId, outcome: proof.reason, latency_ms: Date.now() - now });

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { concatBytes, toHex, utf8 } from "../crypto/bytes";
 import { timingSafeEqualText } from "../crypto/constant-time";
 import { hmacSha256 } from "../crypto/hmac";
+import { CHATWOOT_DELIVERY_HEADER } from "../normalize/voxsig";
 import { HeaderNameSchema, SourceBaseSchema, ToleranceSchema } from "../schema/source";
 import { failed, VERIFIED, type Verifier } from "./types";
 
@@ -21,7 +22,7 @@ import { failed, VERIFIED, type Verifier } from "./types";
 export const VOXSIG_DEFAULT_HEADERS = {
 	signature: "x-chatwoot-signature",
 	timestamp: "x-chatwoot-timestamp",
-	delivery: "x-chatwoot-delivery",
+	delivery: CHATWOOT_DELIVERY_HEADER,
 } as const;
 
 export const VoxsigSourceSchema = SourceBaseSchema.extend({
