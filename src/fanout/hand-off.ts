@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { log } from "../log";
-import { Problem } from "../problem";
+import { problem } from "../problem";
 import { PendingEnvelopeSchema } from "../schema/envelope";
 import type { AppendInput, AppendResult } from "./log-store";
 
@@ -45,7 +45,7 @@ export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutc
 	AppendInputSchema.parse(input);
 	// Refused now rather than accepted and then failed by every append, the queue's included.
 	if (new TextEncoder().encode(JSON.stringify(input.envelope)).byteLength > MAX_ENVELOPE_BYTES) {
-		throw new Problem(413, "payload_too_large", "The event is too large to store", {
+		throw problem("payload_too_large", {
 			detail: `Normalized, this event is over ${MAX_ENVELOPE_BYTES} bytes.`,
 		});
 	}
@@ -64,7 +64,7 @@ export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutc
 		return { id: input.envelope.id, sequence: null, duplicate: false, via: "queue" };
 	} catch (err) {
 		log("error", "queueing failed", { tenant: input.envelope.tenant, event_id: input.envelope.id, error: String(err) });
-		throw new Problem(503, "unavailable", "Temporarily unable to accept events", {}, { "retry-after": "30" });
+		throw problem("unavailable", {}, { "retry-after": "30" });
 	}
 }
 

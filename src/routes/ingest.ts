@@ -11,7 +11,7 @@ import { handOff, MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
 import { eventId } from "../ids";
 import { log } from "../log";
 import { type BodyFormat, parseBody } from "../normalize/body";
-import { Problem } from "../problem";
+import { problem } from "../problem";
 import { providerOf } from "../providers";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
 import { verifyRequest } from "../verify/index";
@@ -49,16 +49,16 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
 	return out;
 }
 
-const tooLarge = () => new Problem(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => problem("payload_too_large", { detail: `The body is larger than ${MAX_BODY_BYTES} bytes.` });
 // One answer for an unknown tenant and an unknown source, so neither can be probed.
-const unknownSource = () => new Problem(404, "unknown_source", "No such source");
+const unknownSource = () => problem("unknown_source");
 
 function checkContentType(header: string | undefined, format: BodyFormat): void {
 	// A sender that names no type gets the provider's format: some webhook tools send none.
 	if (header === undefined || header.trim() === "") return;
 	const mediaType = header.split(";")[0]?.trim().toLowerCase() ?? "";
 	if (!CONTENT_TYPES[format].test(mediaType)) {
-		throw new Problem(415, "unsupported_media_type", "Unsupported content type", {
+		throw problem("unsupported_media_type", {
 			detail: `This source expects ${format === "json" ? "application/json" : "application/x-www-form-urlencoded"}.`,
 		});
 	}
@@ -90,7 +90,7 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 
 	const rawBody = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
 	const parsed = parseBody(rawBody, provider.format);
-	if (!parsed.ok) throw new Problem(400, "malformed_body", "The body could not be parsed", { detail: parsed.detail });
+	if (!parsed.ok) throw problem("malformed_body", { detail: parsed.detail });
 
 	const now = Date.now();
 	const proof = await verifyRequest(
@@ -101,12 +101,12 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 	if (!proof.ok) {
 		log("warn", "ingest rejected", { tenant, source: sourceId, outcome: proof.reason, latency_ms: Date.now() - now });
 		// Say nothing about which check failed.
-		throw new Problem(401, "unauthorized", "Unauthorized");
+		throw problem("unauthorized");
 	}
 
 	const result = provider.normalize({ body: parsed.body, headers: c.req.raw.headers }, source);
 	if (!result.ok) {
-		throw new Problem(400, "invalid_payload", "The payload does not fit the provider's schema", {
+		throw problem("invalid_payload", {
 			issues: result.issues,
 		});
 	}
@@ -133,5 +133,5 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 });
 
 ingest.all("/:tenant/:source", () => {
-	throw new Problem(405, "method_not_allowed", "Method not allowed", {}, { allow: "POST, PUT" });
+	throw problem("method_not_allowed", {}, { allow: "POST, PUT" });
 });

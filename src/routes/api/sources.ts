@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { forgetSource, listIds, readSource, sourceKey } from "../../config";
 import { toBase64, toHex } from "../../crypto/bytes";
-import { Problem } from "../../problem";
+import { notFound, problem } from "../../problem";
 import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
 import { ProviderIdSchema } from "../../schema/envelope";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
@@ -65,7 +65,7 @@ sources.openapi(
 		const input = c.req.valid("json") as Record<string, unknown> & { provider: string };
 		const parsed = SourceConfigSchema.safeParse({ ...input, secret: input.secret ?? generateSecret(input.provider) });
 		if (!parsed.success) {
-			throw new Problem(422, "validation_failed", "The request does not fit the schema", {
+			throw problem("validation_failed", {
 				issues: parsed.error.issues,
 			});
 		}
@@ -115,7 +115,7 @@ sources.openapi(
 		const { source } = c.req.valid("param");
 		const tenant = c.get("tenant");
 		const config = await readSource(c.env.CONFIG, tenant, source, { fresh: true });
-		if (!config) throw new Problem(404, "not_found", "Not found");
+		if (!config) throw notFound();
 		return c.json(view(source, config, new URL(c.req.url).origin, tenant, false), 200);
 	},
 );
@@ -133,7 +133,7 @@ sources.openapi(
 	async (c) => {
 		const { source } = c.req.valid("param");
 		const key = sourceKey(c.get("tenant"), source);
-		if ((await c.env.CONFIG.get(key)) === null) throw new Problem(404, "not_found", "Not found");
+		if ((await c.env.CONFIG.get(key)) === null) throw notFound();
 		await c.env.CONFIG.delete(key);
 		forgetSource(c.get("tenant"), source);
 		return c.body(null, 204);

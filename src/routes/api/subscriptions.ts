@@ -8,7 +8,7 @@ import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
 import { generateWhsecSecret } from "../../crypto/standard-webhooks";
 import { ulid } from "../../ids";
-import { Problem } from "../../problem";
+import { notFound, problem } from "../../problem";
 import { type Subscription, SubscriptionSchema } from "../../schema/subscription";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf } from "./common";
 import { targetProblem } from "./targets";
@@ -76,7 +76,6 @@ const Params = z.object({
 		.openapi({ param: { name: "id", in: "path" }, example: "sub_01JD..." }),
 });
 const security = [{ tenantKey: [] }];
-const notFound = () => new Problem(404, "not_found", "Not found");
 
 function view(sub: Subscription, extra: { state?: z.infer<typeof StateSchema>; secret?: string } = {}) {
 	const { secrets: _secrets, rotated_at: _rotated, ...rest } = sub;
@@ -85,9 +84,9 @@ function view(sub: Subscription, extra: { state?: z.infer<typeof StateSchema>; s
 
 function checkTarget(env: Env, url: string | undefined): void {
 	if (url === undefined) return;
-	const problem = targetProblem(url, env.ALLOW_INSECURE_TARGETS === "true");
-	if (problem) {
-		throw new Problem(422, "invalid_target", "The subscriber URL is not allowed", { detail: `url: ${problem}` });
+	const reason = targetProblem(url, env.ALLOW_INSECURE_TARGETS === "true");
+	if (reason) {
+		throw problem("invalid_target", { detail: `url: ${reason}` });
 	}
 }
 

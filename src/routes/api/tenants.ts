@@ -13,7 +13,7 @@ import {
 	tenantKeyKey,
 } from "../../config";
 import { ulid } from "../../ids";
-import { Problem } from "../../problem";
+import { notFound, problem } from "../../problem";
 import { apiApp, body, errors, json, SlugParam } from "./common";
 
 const TenantCreateSchema = z
@@ -49,7 +49,6 @@ const KeyParams = IdParams.extend({
 });
 
 const security = [{ adminToken: [] }];
-const notFound = () => new Problem(404, "not_found", "Not found");
 
 /** Creates and stores a new key for a tenant; returns the key itself, which is never stored. */
 async function issueKey(kv: KVNamespace, tenant: string): Promise<{ id: string; api_key: string; created_at: string }> {
@@ -89,7 +88,7 @@ tenants.openapi(
 	}),
 	async (c) => {
 		const { id, name } = c.req.valid("json");
-		if (await readTenant(c.env.CONFIG, id)) throw new Problem(409, "tenant_exists", "A tenant with this id exists");
+		if (await readTenant(c.env.CONFIG, id)) throw problem("tenant_exists");
 		const record = { id, name: name ?? null, created_at: new Date().toISOString() };
 		await c.env.CONFIG.put(tenantKey(id), JSON.stringify(record));
 		const key = await issueKey(c.env.CONFIG, id);
