@@ -1,7 +1,7 @@
 /**
  * Tenant configuration in KV (binding CONFIG), the source of truth for tenants, API keys and
  * sources, and a mirror of subscriptions (whose live copy is in the tenant's Durable Object).
- * Every key prefix is listed in docs/storage.md.
+ * Every KV key is built here, and every prefix is listed in docs/storage.md.
  */
 import { z } from "zod";
 import { type SourceConfig, SourceConfigSchema } from "./providers";
@@ -16,6 +16,11 @@ export const apiKeyKey = (hash: string) => `apikey:${hash}`;
 export const tenantKeyKey = (tenant: string, keyId: string) => `tenantkey:${tenant}:${keyId}`;
 /** `subscription:{tenant}:{id}` mirrors a subscription (the Durable Object's copy is the live one). */
 export const subscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
+/**
+ * `spool:{tenant}:{event_id}` holds an event too large for a queue message while its Durable Object
+ * was unreachable (src/fanout/hand-off.ts writes it, the EVENTS consumer deletes it).
+ */
+export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
 
 /**
  * KV edge-caches reads for this long. Ingest and authentication are hot paths, so a change (a rotated

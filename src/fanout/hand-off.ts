@@ -4,6 +4,7 @@
  * authentic event because the log is briefly unreachable would lose it.
  */
 import { z } from "zod";
+import { spoolKey } from "../config";
 import { log } from "../log";
 import { problem } from "../problem";
 import { PendingEnvelopeSchema } from "../schema/envelope";
@@ -19,8 +20,6 @@ const SPOOL_TTL_SECONDS = 14 * 24 * 3600;
  * the 1 MiB ingest limit can still make one too large; the margin leaves room for the row's other columns.
  */
 export const MAX_ENVELOPE_BYTES = 1_900_000;
-
-export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
 
 /** The longest dedupe key the log stores; ingest hashes longer ones. */
 export const MAX_DEDUPE_KEY_LENGTH = 512;

@@ -6,7 +6,8 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { handOff, spoolKey } from "../../src/fanout/hand-off";
+import { spoolKey } from "../../src/config";
+import { handOff } from "../../src/fanout/hand-off";
 import { eventId } from "../../src/ids";
 import { Problem } from "../../src/problem";
 import type { PendingEnvelope } from "../../src/schema/envelope";

@@ -8,6 +8,9 @@ import {
 	putApiKey,
 	readTenant,
 	readTenantKey,
+	sourceKey,
+	spoolKey,
+	subscriptionKey,
 	TenantKeyRecordSchema,
 	tenantKey,
 	tenantKeyKey,
@@ -133,10 +136,11 @@ tenants.openapi(
 			const key = TenantKeyRecordSchema.parse(await kv.get(name, "json"));
 			await deleteApiKey(kv, id, key);
 		}
-		for (const prefix of [`source:${id}:`, `subscription:${id}:`, `spool:${id}:`]) {
+		const sources = sourceKey(id, "");
+		for (const prefix of [sources, subscriptionKey(id, ""), spoolKey(id, "")]) {
 			for (const name of await listAllKeys(kv, prefix)) {
 				await kv.delete(name);
-				if (prefix.startsWith("source:")) forgetSource(id, name.slice(prefix.length));
+				if (prefix === sources) forgetSource(id, name.slice(prefix.length));
 			}
 		}
 		await c.env.TENANT.getByName(id).destroy();
