@@ -1,6 +1,6 @@
 /**
  * Tenant configuration in KV (binding CONFIG), the source of truth for tenants, API keys and
- * sources, and a mirror of subscriptions (whose live copy is in the tenant's Durable Object).
+ * sources (subscriptions live in the tenant's Durable Object).
  * Every KV key is built here, and every prefix is listed in docs/storage.md.
  */
 import { z } from "zod";
@@ -14,8 +14,12 @@ export const tenantKey = (tenant: string) => `tenant:${tenant}`;
 export const apiKeyKey = (hash: string) => `apikey:${hash}`;
 /** `tenantkey:{tenant}:{key_id}` lists a tenant's keys (hash and creation time, never the key). */
 export const tenantKeyKey = (tenant: string, keyId: string) => `tenantkey:${tenant}:${keyId}`;
-/** `subscription:{tenant}:{id}` mirrors a subscription (the Durable Object's copy is the live one). */
-export const subscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
+/**
+ * `subscription:{tenant}:{id}`: a mirror of a subscription that older versions wrote and nothing ever
+ * read (the Durable Object holds subscriptions). No longer written; tenant deletion still removes
+ * what is left of it, secrets included.
+ */
+export const legacySubscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
 /**
  * `spool:{tenant}:{event_id}` holds an event too large for a queue message while its Durable Object
  * was unreachable (src/fanout/hand-off.ts writes it, the EVENTS consumer deletes it).

@@ -1,7 +1,6 @@
 /**
- * A subscription: where a tenant's events go. KV holds it for the API; the tenant's Durable Object
- * holds the copy delivery reads (written through on every change, so delivery never acts on a stale
- * KV read).
+ * A subscription: where a tenant's events go. The tenant's Durable Object holds it, for the API and
+ * for delivery alike.
  */
 import { z } from "zod";
 import { WhsecSchema } from "../crypto/standard-webhooks";

@@ -1,11 +1,10 @@
 /**
- * Tenant routes: subscriptions. The tenant's Durable Object holds the live copy (delivery reads it,
- * and it changes status itself on 410 or an exhausted schedule), so reads come from there; KV keeps
- * a mirror. Every change is written through to the Durable Object before the answer.
+ * Tenant routes: subscriptions. The tenant's Durable Object is their one home (delivery reads it,
+ * and it changes status itself on 410 or an exhausted schedule): reads and writes go there, and every
+ * change is stored before the answer.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { subscriptionKey } from "../../config";
 import { generateWhsecSecret } from "../../crypto/standard-webhooks";
 import { ulid } from "../../ids";
 import { notFound, problem } from "../../problem";
@@ -90,10 +89,9 @@ function checkTarget(env: Env, url: string | undefined): void {
 	}
 }
 
-/** Writes through: the Durable Object first (what delivery reads), then the KV mirror. */
+/** Stores a subscription in the tenant's Durable Object, its only home (what delivery and the API read). */
 async function save(env: Env, tenant: string, sub: Subscription): Promise<void> {
 	await env.TENANT.getByName(tenant).putSubscription(sub);
-	await env.CONFIG.put(subscriptionKey(tenant, sub.id), JSON.stringify(sub));
 }
 
 async function load(env: Env, tenant: string, id: string) {
@@ -205,7 +203,6 @@ subscriptions.openapi(
 		const { id } = c.req.valid("param");
 		const tenant = c.get("tenant");
 		if (!(await c.env.TENANT.getByName(tenant).deleteSubscription(id))) throw notFound();
-		await c.env.CONFIG.delete(subscriptionKey(tenant, id));
 		return c.body(null, 204);
 	},
 );
@@ -248,7 +245,6 @@ for (const [action, status] of [
 			const tenant = c.get("tenant");
 			const sub = await c.env.TENANT.getByName(tenant).setStatus(c.req.valid("param").id, status);
 			if (!sub) throw notFound();
-			await c.env.CONFIG.put(subscriptionKey(tenant, sub.id), JSON.stringify(sub));
 			return c.json(view(sub), 200);
 		},
 	);

@@ -4,13 +4,13 @@ import { generateApiKey, hashApiKey, requireAdmin } from "../../auth";
 import {
 	deleteApiKey,
 	forgetSource,
+	legacySubscriptionKey,
 	listAllKeys,
 	putApiKey,
 	readTenant,
 	readTenantKey,
 	sourceKey,
 	spoolKey,
-	subscriptionKey,
 	TenantKeyRecordSchema,
 	tenantKey,
 	tenantKeyKey,
@@ -137,7 +137,7 @@ tenants.openapi(
 			await deleteApiKey(kv, id, key);
 		}
 		const sources = sourceKey(id, "");
-		for (const prefix of [sources, subscriptionKey(id, ""), spoolKey(id, "")]) {
+		for (const prefix of [sources, legacySubscriptionKey(id, ""), spoolKey(id, "")]) {
 			for (const name of await listAllKeys(kv, prefix)) {
 				await kv.delete(name);
 				if (prefix === sources) forgetSource(id, name.slice(prefix.length));
