@@ -3,6 +3,8 @@
  * normalizer (src/normalize) and a line here; nothing else changes.
  */
 import { z } from "zod";
+import { toHex } from "./crypto/bytes";
+import { generateWhsecSecret } from "./crypto/standard-webhooks";
 import type { BodyFormat } from "./normalize/body";
 import { normalizeCloudcontactai } from "./normalize/cloudcontactai";
 import { normalizeRapidpro } from "./normalize/rapidpro";
@@ -11,7 +13,6 @@ import { normalizeTelerivet } from "./normalize/telerivet";
 import type { Normalizer } from "./normalize/types";
 import { normalizeVoipbin } from "./normalize/voipbin";
 import { normalizeVoxsig } from "./normalize/voxsig";
-import type { ProviderId } from "./schema/envelope";
 import { CloudcontactaiSourceSchema, verifyCloudcontactai } from "./verify/cloudcontactai";
 import { RapidproSourceSchema, verifyRapidpro } from "./verify/rapidpro";
 import { StandardWebhooksSourceSchema, verifyStandardWebhooks } from "./verify/standardwebhooks";
@@ -27,10 +28,20 @@ export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	/** The provider's own proof; the shared token proof is applied by the ingest pipeline. */
 	readonly verify: Verifier<z.infer<S>>;
 	readonly normalize: Normalizer<z.infer<S>>;
+	/** A fresh secret in the form this provider's proof needs, for a source created without one. */
+	readonly generateSecret: () => string;
 }
 
-function spec<S extends z.ZodType>(s: ProviderSpec<S>): ProviderSpec<S> {
-	return s;
+/** 32 random bytes as hex: the secret of every provider that takes any text as its key or token. */
+function hexSecret(): string {
+	return toHex(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** A registry entry; `generateSecret` defaults to a hex secret. */
+function spec<S extends z.ZodType>(
+	s: Omit<ProviderSpec<S>, "generateSecret"> & Partial<Pick<ProviderSpec<S>, "generateSecret">>,
+): ProviderSpec<S> {
+	return { generateSecret: hexSecret, ...s };
 }
 
 export const PROVIDERS = {
@@ -59,20 +70,31 @@ export const PROVIDERS = {
 		format: "json",
 		verify: verifyStandardWebhooks,
 		normalize: normalizeStandardWebhooks,
+		generateSecret: generateWhsecSecret,
 	}),
-} satisfies Partial<Record<ProviderId, ProviderSpec>>;
+};
 
-type Registered = keyof typeof PROVIDERS;
+/** A provider id: a key of the registry, the one list of providers. */
+export type ProviderId = keyof typeof PROVIDERS;
+/** Every provider id, in registry order. */
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as [ProviderId, ...ProviderId[]];
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+
 const schemas = Object.values(PROVIDERS).map((p) => p.source) as unknown as [
-	(typeof PROVIDERS)[Registered]["source"],
-	...(typeof PROVIDERS)[Registered]["source"][],
+	(typeof PROVIDERS)[ProviderId]["source"],
+	...(typeof PROVIDERS)[ProviderId]["source"][],
 ];
 
 /** A source's stored configuration, whichever provider it is for. */
 export const SourceConfigSchema = z.discriminatedUnion("provider", schemas);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
+/** The registry entry for a provider id. */
+export function providerSpec(id: ProviderId): ProviderSpec {
+	return PROVIDERS[id] as unknown as ProviderSpec;
+}
+
 /** The registry entry for a parsed source configuration. */
 export function providerOf(source: SourceConfig): ProviderSpec {
-	return PROVIDERS[source.provider as Registered] as unknown as ProviderSpec;
+	return providerSpec(source.provider);
 }

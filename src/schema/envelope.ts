@@ -95,17 +95,6 @@ export const EventDataSchema = z.union([
 ]);
 export type EventData = z.infer<typeof EventDataSchema>;
 
-export const PROVIDER_IDS = [
-	"rapidpro",
-	"cloudcontactai",
-	"telerivet",
-	"voxsig",
-	"voipbin",
-	"standardwebhooks",
-] as const;
-export const ProviderIdSchema = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
-
 /** Tenant and source ids: lowercase slugs, also used in URLs and storage keys. */
 export const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a slug: [a-z0-9][a-z0-9-]{0,62}");
 
@@ -115,7 +104,8 @@ export const PendingEnvelopeSchema = z.object({
 	type: z.string().min(1),
 	tenant: SlugSchema,
 	source: SlugSchema,
-	provider: ProviderIdSchema,
+	/** The provider id: a key of the registry (src/providers.ts), which ingest's source config names. */
+	provider: z.string().regex(/^[a-z0-9_]{1,63}$/),
 	provider_type: z.string(),
 	occurred_at: z.string().nullable(),
 	received_at: z.string(),

@@ -2,10 +2,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { forgetSource, listIds, readSource, sourceKey } from "../../config";
-import { toBase64, toHex } from "../../crypto/bytes";
 import { notFound, problem } from "../../problem";
-import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
-import { ProviderIdSchema } from "../../schema/envelope";
+import {
+	PROVIDERS,
+	type ProviderId,
+	ProviderIdSchema,
+	providerSpec,
+	type SourceConfig,
+	SourceConfigSchema,
+} from "../../providers";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
 /** A source's body: its provider's configuration, with `secret` optional (generated when absent). */
@@ -30,12 +35,6 @@ const SourceViewSchema = z
 
 const Params = z.object({ source: SlugParam.openapi({ param: { name: "source", in: "path" } }) });
 const security = [{ tenantKey: [] }];
-
-/** A fresh secret in the form the provider needs: `whsec_` for Standard Webhooks, hex otherwise. */
-function generateSecret(provider: string): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(32));
-	return provider === "standardwebhooks" ? `whsec_${toBase64(bytes)}` : toHex(bytes);
-}
 
 function view(id: string, config: SourceConfig, origin: string, tenant: string, withSecret: boolean) {
 	const { secret, ...rest } = config;
@@ -62,8 +61,10 @@ sources.openapi(
 	}),
 	async (c) => {
 		const { source } = c.req.valid("param");
-		const input = c.req.valid("json") as Record<string, unknown> & { provider: string };
-		const parsed = SourceConfigSchema.safeParse({ ...input, secret: input.secret ?? generateSecret(input.provider) });
+		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
+		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
+		const secret = input.secret ?? providerSpec(input.provider).generateSecret();
+		const parsed = SourceConfigSchema.safeParse({ ...input, secret });
 		if (!parsed.success) {
 			throw problem("validation_failed", {
 				issues: parsed.error.issues,
