@@ -1,7 +1,7 @@
 /** What every API route group shares: the OpenAPI app factory, error responses, pagination. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { TenantVariables } from "../../auth";
-import { PROBLEM_CONTENT_TYPE, problem } from "../../problem";
+import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, problem } from "../../problem";
 
 /** RFC 9457 problem details, as every error response renders them. */
 export const ProblemSchema = z
@@ -9,7 +9,9 @@ export const ProblemSchema = z
 		type: z.string(),
 		title: z.string(),
 		status: z.number().int(),
-		code: z.string().openapi({ description: "Stable machine-readable error code", example: "not_found" }),
+		code: z
+			.enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]])
+			.openapi({ description: "Stable machine-readable error code", example: "not_found" }),
 		detail: z.string().optional(),
 		issues: z.array(z.unknown()).optional().openapi({ description: "zod issues, for validation errors" }),
 	})
