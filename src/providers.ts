@@ -21,9 +21,11 @@ import type { Verifier } from "./verify/types";
 import { VoipbinSourceSchema, verifyVoipbin } from "./verify/voipbin";
 import { VoxsigSourceSchema, verifyVoxsig } from "./verify/voxsig";
 
+/** One provider's entry: everything the ingest pipeline and the sources API need to know about it. */
 export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	/** The source configuration this provider accepts (the KV value, re-parsed on every read). */
 	readonly source: S;
+	/** How its requests carry their body; ingest refuses another declared content type with a 415. */
 	readonly format: BodyFormat;
 	/** The provider's own proof; the shared token proof is applied by the ingest pipeline. */
 	readonly verify: Verifier<z.infer<S>>;
@@ -78,6 +80,7 @@ export const PROVIDERS = {
 export type ProviderId = keyof typeof PROVIDERS;
 /** Every provider id, in registry order. */
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as [ProviderId, ...ProviderId[]];
+/** A provider id, as the sources API accepts and shows it. */
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
 const schemas = Object.values(PROVIDERS).map((p) => p.source) as unknown as [
@@ -94,7 +97,10 @@ export function providerSpec(id: ProviderId): ProviderSpec {
 	return PROVIDERS[id] as unknown as ProviderSpec;
 }
 
-/** The registry entry for a parsed source configuration. */
+/**
+ * The registry entry for a parsed source configuration. (This does not compile if a registry key
+ * differs from the `provider` its source schema accepts.)
+ */
 export function providerOf(source: SourceConfig): ProviderSpec {
 	return providerSpec(source.provider);
 }
