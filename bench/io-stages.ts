@@ -64,7 +64,7 @@ async function post(provider: BenchProvider, n: number, spoil: "none" | "body" |
 	if (res.status !== expected) throw new Error(`${provider}: expected ${expected}, got ${res.status} ${text}`);
 }
 
-/** What readSource (src/config.ts) does; that module needs the Workers types the Node type-check lacks. */
+/** What readSource (src/source-store.ts) does; that module needs the Workers types the Node type-check lacks. */
 async function readSource(id: string): Promise<unknown> {
 	const value = await env.CONFIG.get(`source:${BENCH_TENANT}:${id}`, { type: "json", cacheTtl: 60 });
 	return SourceConfigSchema.parse(value);

@@ -3,12 +3,12 @@
  * (src/ingest/pipeline.ts) and answers with its outcome. A 200 means hookfan durably holds the event.
  */
 import { Hono } from "hono";
-import { readSource } from "../config";
 import { handOff } from "../fanout/hand-off";
 import { ingestResponse } from "../ingest/outcome";
 import { runIngest } from "../ingest/pipeline";
 import { problem } from "../problem";
 import { providerOf } from "../providers";
+import { readSource } from "../source-store";
 
 export const ingest = new Hono<{ Bindings: Env }>();
 

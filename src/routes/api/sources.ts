@@ -1,7 +1,7 @@
 /** Tenant routes: sources, the endpoints providers post to. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { forgetSource, listIds, readSource, sourceKey } from "../../config";
+import { listIds, sourceKey } from "../../config";
 import { notFound, problem } from "../../problem";
 import {
 	PROVIDERS,
@@ -11,6 +11,7 @@ import {
 	type SourceConfig,
 	SourceConfigSchema,
 } from "../../providers";
+import { forgetSource, readSource } from "../../source-store";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
 /** A source's body: its provider's configuration, with `secret` optional (generated when absent). */

@@ -3,7 +3,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashApiKey, requireAdmin } from "../../auth";
 import {
 	deleteApiKey,
-	forgetSource,
 	legacySubscriptionKey,
 	listAllKeys,
 	putApiKey,
@@ -17,6 +16,7 @@ import {
 } from "../../config";
 import { ulid } from "../../ids";
 import { notFound, problem } from "../../problem";
+import { forgetSource } from "../../source-store";
 import { apiApp, body, errors, json, SlugParam } from "./common";
 
 const TenantCreateSchema = z
