@@ -13,6 +13,7 @@ export default defineConfig({
 	test: {
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
 		globalSetup: ["./test/global-setup.ts"],
+		setupFiles: ["./test/setup-zod-openapi.ts"],
 		// Node-run suites: e2e and chaos drive `wrangler dev`; *.node.test.ts need Node's clock.
 		exclude: ["test/e2e/**", "test/chaos/**", "test/**/*.node.test.ts"],
 		testTimeout: 20_000,

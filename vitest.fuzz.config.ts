@@ -27,6 +27,7 @@ export default defineConfig({
 					include: ["test/fuzz/**/*.test.ts"],
 					exclude: ["test/fuzz/**/*.node.test.ts"],
 					globalSetup: ["./test/global-setup.ts"],
+					setupFiles: ["./test/setup-zod-openapi.ts"],
 					provide: { fuzzRuns: runs, ...seed },
 					testTimeout: 1_800_000,
 				},

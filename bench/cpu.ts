@@ -12,9 +12,9 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { utf8 } from "../src/crypto/bytes";
 import { parseBody } from "../src/normalize/body";
 import { providerOf, SourceConfigSchema } from "../src/providers";
-import { utf8 } from "../src/verify/crypto";
 import { verifyRequest } from "../src/verify/index";
 import { RESULT_MARK } from "./bench-types";
 import {
@@ -133,7 +133,7 @@ async function benchProvider(provider: BenchProvider, size: BenchSize, ioLatency
 	const pipeline = async () => {
 		const body = parseBody(rawBody, spec.format);
 		if (!body.ok) throw new Error(`${provider}: ${body.detail}`);
-		const proof = await verifyRequest({ headers, url, rawBody, body: body.body, now }, source);
+		const proof = await verifyRequest({ headers, url, rawBody, body: body.body, now }, source, spec.verify);
 		if (!proof.ok) throw new Error(`${provider}: ${proof.reason}`);
 		const result = spec.normalize({ body: body.body, headers }, source);
 		if (!result.ok) throw new Error(`${provider}: ${JSON.stringify(result.issues)}`);
@@ -152,7 +152,7 @@ async function benchProvider(provider: BenchProvider, size: BenchSize, ioLatency
 			// What ingest does with the KV value on every request: JSON, then the zod schema.
 			sourceParse: await stage(() => SourceConfigSchema.parse(JSON.parse(configText))),
 			bodyParse: await stage(() => parseBody(rawBody, spec.format)),
-			verify: await stage(() => verifyRequest(input, source)),
+			verify: await stage(() => verifyRequest(input, source, spec.verify)),
 			normalize: await stage(() => spec.normalize({ body: parsed.body, headers }, source)),
 		},
 		clock: total.direct ? "direct" : "io-bracketed",

@@ -9,11 +9,11 @@
  */
 import { env, SELF } from "cloudflare:test";
 import { describe, inject, it } from "vitest";
+import { utf8 } from "../src/crypto/bytes";
 import { eventId } from "../src/ids";
 import { parseBody } from "../src/normalize/body";
 import { providerOf, SourceConfigSchema } from "../src/providers";
 import type { PendingEnvelope } from "../src/schema/envelope";
-import { utf8 } from "../src/verify/crypto";
 import { RESULT_MARK } from "./bench-types";
 import { BENCH_SOURCES, BENCH_TENANT, type BenchProvider, benchPayload, signedRequest } from "./payloads";
 import { fixed, markdownTable } from "./stats";
@@ -64,7 +64,7 @@ async function post(provider: BenchProvider, n: number, spoil: "none" | "body" |
 	if (res.status !== expected) throw new Error(`${provider}: expected ${expected}, got ${res.status} ${text}`);
 }
 
-/** What readSource (src/config.ts) does; that module needs the Workers types the Node type-check lacks. */
+/** What readSource (src/source-store.ts) does; that module needs the Workers types the Node type-check lacks. */
 async function readSource(id: string): Promise<unknown> {
 	const value = await env.CONFIG.get(`source:${BENCH_TENANT}:${id}`, { type: "json", cacheTtl: 60 });
 	return SourceConfigSchema.parse(value);

@@ -5,7 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { whsecKey } from "../src/verify/standardwebhooks";
+import { whsecKey } from "../src/crypto/standard-webhooks";
 import { CCAI_CLIENT_ID, CCAI_SECRET } from "../test/builders/cloudcontactai";
 import { rapidproRequest } from "../test/builders/rapidpro";
 import { SW_SECRET } from "../test/builders/standardwebhooks";

@@ -9,7 +9,7 @@
  * (WebCrypto); bench/node-sign.ts signs the same bytes synchronously for the load generator.
  */
 
-import { PROVIDER_IDS } from "../src/schema/envelope";
+import { PROVIDER_IDS } from "../src/providers";
 import { CCAI_CLIENT_ID, CCAI_SECRET, ccaiMessage, ccaiRequest } from "../test/builders/cloudcontactai";
 import { RAPIDPRO_TOKEN, rapidproRequest, rapidproResthook } from "../test/builders/rapidpro";
 import { SW_SECRET, standardRequest } from "../test/builders/standardwebhooks";

@@ -5,12 +5,14 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { readApiKey } from "./config";
-import { MAX_API_BODY_BYTES, Problem } from "./problem";
-import { sha256Hex, timingSafeEqualText, utf8 } from "./verify/crypto";
+import { utf8 } from "./crypto/bytes";
+import { timingSafeEqualText } from "./crypto/constant-time";
+import { sha256Hex } from "./crypto/hmac";
+import { MAX_API_BODY_BYTES, problem } from "./problem";
 
 export type TenantVariables = { tenant: string; keyId: string };
 
-const unauthorized = () => new Problem(401, "unauthorized", "Unauthorized", {}, { "www-authenticate": "Bearer" });
+const unauthorized = () => problem("unauthorized", {}, { "www-authenticate": "Bearer" });
 
 function bearer(header: string | undefined): string | null {
 	const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
@@ -25,7 +27,7 @@ function bearer(header: string | undefined): string | null {
 const limitBody = bodyLimit({
 	maxSize: MAX_API_BODY_BYTES,
 	onError: () => {
-		throw new Problem(413, "payload_too_large", `The body is larger than ${MAX_API_BODY_BYTES} bytes`);
+		throw problem("payload_too_large", { detail: `The body is larger than ${MAX_API_BODY_BYTES} bytes.` });
 	},
 });
 
@@ -44,7 +46,7 @@ export const hashApiKey = (key: string) => sha256Hex(utf8(key));
 export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) => {
 	const expected = c.env.ADMIN_TOKEN;
 	if (!expected) {
-		throw new Problem(503, "admin_token_unset", "Admin API disabled", {
+		throw problem("admin_token_unset", {
 			detail:
 				"Set the ADMIN_TOKEN secret: `npx wrangler secret put ADMIN_TOKEN` for a deployment; locally `npm run dev` sets ADMIN_TOKEN=dev-admin-token unless ADMIN_TOKEN is in your environment.",
 		});

@@ -1,10 +1,10 @@
 /**
  * Tenant configuration in KV (binding CONFIG), the source of truth for tenants, API keys and
- * sources, and a mirror of subscriptions (whose live copy is in the tenant's Durable Object).
- * Every key prefix is listed in docs/storage.md.
+ * sources (subscriptions live in the tenant's Durable Object; reading a source, whose schema the
+ * provider registry defines, is src/source-store.ts). Every KV key is built here, and every prefix
+ * is listed in docs/storage.md. It imports nothing from hookfan, so every stage may use it.
  */
 import { z } from "zod";
-import { type SourceConfig, SourceConfigSchema } from "./providers";
 
 /** `source:{tenant}:{source}` holds one source's configuration as JSON. */
 export const sourceKey = (tenant: string, source: string) => `source:${tenant}:${source}`;
@@ -14,14 +14,23 @@ export const tenantKey = (tenant: string) => `tenant:${tenant}`;
 export const apiKeyKey = (hash: string) => `apikey:${hash}`;
 /** `tenantkey:{tenant}:{key_id}` lists a tenant's keys (hash and creation time, never the key). */
 export const tenantKeyKey = (tenant: string, keyId: string) => `tenantkey:${tenant}:${keyId}`;
-/** `subscription:{tenant}:{id}` mirrors a subscription (the Durable Object's copy is the live one). */
-export const subscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
+/**
+ * `subscription:{tenant}:{id}`: a mirror of a subscription that older versions wrote and nothing ever
+ * read (the Durable Object holds subscriptions). No longer written; tenant deletion still removes
+ * what is left of it, secrets included.
+ */
+export const legacySubscriptionKey = (tenant: string, id: string) => `subscription:${tenant}:${id}`;
+/**
+ * `spool:{tenant}:{event_id}` holds an event too large for a queue message while its Durable Object
+ * was unreachable (src/fanout/hand-off.ts writes it, the EVENTS consumer deletes it).
+ */
+export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
 
 /**
  * KV edge-caches reads for this long. Ingest and authentication are hot paths, so a change (a rotated
  * source secret, a deleted API key) can take up to this long to reach every location.
  */
-const CACHE_TTL_SECONDS = 60;
+export const CACHE_TTL_SECONDS = 60;
 
 export const TenantRecordSchema = z.object({
 	id: z.string(),
@@ -38,45 +47,6 @@ export const TenantKeyRecordSchema = z.object({
 	created_at: z.string(),
 });
 export type TenantKeyRecord = z.infer<typeof TenantKeyRecordSchema>;
-
-/** Parsed source configurations this isolate read recently, so a busy source is not re-read and re-parsed per request. */
-const sourceCache = new Map<string, { config: SourceConfig; until: number }>();
-const SOURCE_CACHE_ENTRIES = 1000;
-
-/** Drops a source from this isolate's cache (the API calls it after a change; other isolates expire it). */
-export function forgetSource(tenant: string, source: string): void {
-	sourceCache.delete(sourceKey(tenant, source));
-}
-
-/**
- * Reads and re-parses a source's configuration; null when there is none. Ingest reads through this
- * isolate's cache and then KV's edge cache, both for at most 60 s, the window in which a change
- * (a rotated secret, a deleted source) may not yet apply everywhere. The management API reads `fresh`,
- * so a GET after a PUT shows the PUT. Unknown sources are not cached, so a new one works at once.
- */
-export async function readSource(
-	kv: KVNamespace,
-	tenant: string,
-	source: string,
-	opts: { fresh?: boolean } = {},
-): Promise<SourceConfig | null> {
-	const key = sourceKey(tenant, source);
-	const now = Date.now();
-	const cached = opts.fresh ? undefined : sourceCache.get(key);
-	if (cached && cached.until > now) return cached.config;
-	const value = opts.fresh
-		? await kv.get(key, "json")
-		: await kv.get(key, { type: "json", cacheTtl: CACHE_TTL_SECONDS });
-	if (value === null) {
-		sourceCache.delete(key);
-		return null;
-	}
-	// A value that does not parse was not written by hookfan's API: a bug or a hand edit, not bad input.
-	const config = SourceConfigSchema.parse(value);
-	if (sourceCache.size >= SOURCE_CACHE_ENTRIES) sourceCache.delete(sourceCache.keys().next().value as string);
-	sourceCache.set(key, { config, until: now + CACHE_TTL_SECONDS * 1000 });
-	return config;
-}
 
 export async function readTenant(kv: KVNamespace, tenant: string): Promise<TenantRecord | null> {
 	const value = await kv.get(tenantKey(tenant), "json");

@@ -3,14 +3,18 @@
  * normalizer (src/normalize) and a line here; nothing else changes.
  */
 import { z } from "zod";
-import { normalizeCloudcontactai } from "./normalize/cloudcontactai";
-import { normalizeRapidpro } from "./normalize/rapidpro";
+import { toHex } from "./crypto/bytes";
+import { generateWhsecSecret } from "./crypto/standard-webhooks";
+import type { BodyFormat } from "./normalize/body";
+import { CLOUDCONTACTAI_EMITS, normalizeCloudcontactai } from "./normalize/cloudcontactai";
+import { normalizeRapidpro, RAPIDPRO_EMITS } from "./normalize/rapidpro";
 import { normalizeStandardWebhooks } from "./normalize/standardwebhooks";
-import { normalizeTelerivet } from "./normalize/telerivet";
+import { normalizeTelerivet, TELERIVET_EMITS } from "./normalize/telerivet";
 import type { Normalizer } from "./normalize/types";
-import { normalizeVoipbin } from "./normalize/voipbin";
-import { normalizeVoxsig } from "./normalize/voxsig";
-import type { ProviderId } from "./schema/envelope";
+import { normalizeVoipbin, VOIPBIN_EMITS } from "./normalize/voipbin";
+import { normalizeVoxsig, VOXSIG_EMITS } from "./normalize/voxsig";
+import type { CatalogProviders } from "./schema/catalog";
+import { CANONICAL_TYPES, type CanonicalType } from "./schema/envelope";
 import { CloudcontactaiSourceSchema, verifyCloudcontactai } from "./verify/cloudcontactai";
 import { RapidproSourceSchema, verifyRapidpro } from "./verify/rapidpro";
 import { StandardWebhooksSourceSchema, verifyStandardWebhooks } from "./verify/standardwebhooks";
@@ -19,20 +23,33 @@ import type { Verifier } from "./verify/types";
 import { VoipbinSourceSchema, verifyVoipbin } from "./verify/voipbin";
 import { VoxsigSourceSchema, verifyVoxsig } from "./verify/voxsig";
 
-/** How a provider's requests carry their body. */
-export type BodyFormat = "json" | "form";
+const CANONICAL_TYPE_NAMES = Object.keys(CANONICAL_TYPES) as CanonicalType[];
 
+/** One provider's entry: everything the ingest pipeline and the sources API need to know about it. */
 export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	/** The source configuration this provider accepts (the KV value, re-parsed on every read). */
 	readonly source: S;
+	/** How its requests carry their body; ingest refuses another declared content type with a 415. */
 	readonly format: BodyFormat;
 	/** The provider's own proof; the shared token proof is applied by the ingest pipeline. */
 	readonly verify: Verifier<z.infer<S>>;
 	readonly normalize: Normalizer<z.infer<S>>;
+	/** A fresh secret in the form this provider's proof needs, for a source created without one. */
+	readonly generateSecret: () => string;
+	/** Every canonical type its normalizer can produce (exported beside the normalizer), for the event catalog. */
+	readonly emits: readonly CanonicalType[];
 }
 
-function spec<S extends z.ZodType>(s: ProviderSpec<S>): ProviderSpec<S> {
-	return s;
+/** 32 random bytes as hex: the secret of every provider that takes any text as its key or token. */
+function hexSecret(): string {
+	return toHex(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** A registry entry; `generateSecret` defaults to a hex secret. */
+function spec<S extends z.ZodType>(
+	s: Omit<ProviderSpec<S>, "generateSecret"> & Partial<Pick<ProviderSpec<S>, "generateSecret">>,
+): ProviderSpec<S> {
+	return { generateSecret: hexSecret, ...s };
 }
 
 export const PROVIDERS = {
@@ -41,40 +58,82 @@ export const PROVIDERS = {
 		format: "json",
 		verify: verifyRapidpro,
 		normalize: normalizeRapidpro,
+		emits: RAPIDPRO_EMITS,
 	}),
 	cloudcontactai: spec({
 		source: CloudcontactaiSourceSchema,
 		format: "json",
 		verify: verifyCloudcontactai,
 		normalize: normalizeCloudcontactai,
+		emits: CLOUDCONTACTAI_EMITS,
 	}),
 	telerivet: spec({
 		source: TelerivetSourceSchema,
 		format: "form",
 		verify: verifyTelerivet,
 		normalize: normalizeTelerivet,
+		emits: TELERIVET_EMITS,
 	}),
-	voipbin: spec({ source: VoipbinSourceSchema, format: "json", verify: verifyVoipbin, normalize: normalizeVoipbin }),
-	voxsig: spec({ source: VoxsigSourceSchema, format: "json", verify: verifyVoxsig, normalize: normalizeVoxsig }),
+	voipbin: spec({
+		source: VoipbinSourceSchema,
+		format: "json",
+		verify: verifyVoipbin,
+		normalize: normalizeVoipbin,
+		emits: VOIPBIN_EMITS,
+	}),
+	voxsig: spec({
+		source: VoxsigSourceSchema,
+		format: "json",
+		verify: verifyVoxsig,
+		normalize: normalizeVoxsig,
+		emits: VOXSIG_EMITS,
+	}),
 	standardwebhooks: spec({
 		source: StandardWebhooksSourceSchema,
 		format: "json",
 		verify: verifyStandardWebhooks,
 		normalize: normalizeStandardWebhooks,
+		generateSecret: generateWhsecSecret,
+		// Standard Webhooks senders keep any canonical type whose `data` fits (another hookfan, say).
+		emits: CANONICAL_TYPE_NAMES,
 	}),
-} satisfies Partial<Record<ProviderId, ProviderSpec>>;
+};
 
-type Registered = keyof typeof PROVIDERS;
+/** A provider id: a key of the registry, the one list of providers. */
+export type ProviderId = keyof typeof PROVIDERS;
+/** Every provider id, in registry order. */
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as [ProviderId, ...ProviderId[]];
+/** A provider id, as the sources API accepts and shows it. */
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+
 const schemas = Object.values(PROVIDERS).map((p) => p.source) as unknown as [
-	(typeof PROVIDERS)[Registered]["source"],
-	...(typeof PROVIDERS)[Registered]["source"][],
+	(typeof PROVIDERS)[ProviderId]["source"],
+	...(typeof PROVIDERS)[ProviderId]["source"][],
 ];
+
+/** The catalog's view of the registry: ids, and which providers emit each canonical type. */
+export const CATALOG_PROVIDERS: CatalogProviders = {
+	ids: PROVIDER_IDS,
+	emitters(type) {
+		const ids = PROVIDER_IDS.filter((id) => PROVIDERS[id].emits.includes(type));
+		// Standard Webhooks relays every type, so the list is never empty.
+		return ids as unknown as [ProviderId, ...ProviderId[]];
+	},
+};
 
 /** A source's stored configuration, whichever provider it is for. */
 export const SourceConfigSchema = z.discriminatedUnion("provider", schemas);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
-/** The registry entry for a parsed source configuration. */
+/** The registry entry for a provider id. */
+export function providerSpec(id: ProviderId): ProviderSpec {
+	return PROVIDERS[id] as unknown as ProviderSpec;
+}
+
+/**
+ * The registry entry for a parsed source configuration. (This does not compile if a registry key
+ * differs from the `provider` its source schema accepts.)
+ */
 export function providerOf(source: SourceConfig): ProviderSpec {
-	return PROVIDERS[source.provider as Registered] as unknown as ProviderSpec;
+	return providerSpec(source.provider);
 }

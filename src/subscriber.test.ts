@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { CATALOG_PROVIDERS } from "./providers";
 import { exampleEnvelope } from "./schema/catalog-examples";
 import type { CallData, MessageData } from "./schema/envelope";
 import { type DeliveryResult, type HookfanEvent, parseEvent, verifyDelivery } from "./subscriber";
@@ -26,7 +27,9 @@ function accepted(result: DeliveryResult): HookfanEvent {
 
 describe("verifyDelivery", () => {
 	it("accepts a correctly signed delivery and narrows data by type", () => {
-		const { body, headers } = delivery(exampleEnvelope("message.received"));
+		const { body, headers } = delivery(
+			exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]),
+		);
 		const event = accepted(verifyDelivery(SECRET, body, new Headers(headers)));
 		if (event.type !== "message.received") throw new Error(`unexpected ${event.type}`);
 		expect(event.data.text).toBe("hi there");
@@ -34,7 +37,7 @@ describe("verifyDelivery", () => {
 	});
 
 	it("takes node:http's header record, names in any case", () => {
-		const { body, headers } = delivery(exampleEnvelope("call.hangup"));
+		const { body, headers } = delivery(exampleEnvelope("call.hangup", CATALOG_PROVIDERS.emitters("call.hangup")[0]));
 		const nodeHeaders = {
 			"Webhook-Id": [headers["webhook-id"]],
 			"WEBHOOK-TIMESTAMP": headers["webhook-timestamp"],
@@ -46,31 +49,39 @@ describe("verifyDelivery", () => {
 	});
 
 	it("refuses a signature made with another secret", () => {
-		const { body, headers } = delivery(exampleEnvelope("call.hangup"), { secret: OTHER_SECRET });
+		const { body, headers } = delivery(exampleEnvelope("call.hangup", CATALOG_PROVIDERS.emitters("call.hangup")[0]), {
+			secret: OTHER_SECRET,
+		});
 		expect(verifyDelivery(SECRET, body, headers)).toEqual({ ok: false, reason: "bad_signature" });
 	});
 
 	it("refuses a tampered body", () => {
-		const { body, headers } = delivery(exampleEnvelope("message.received"));
+		const { body, headers } = delivery(
+			exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]),
+		);
 		const tampered = body.replace("hi there", "hi thera");
 		expect(verifyDelivery(SECRET, tampered, headers)).toEqual({ ok: false, reason: "bad_signature" });
 	});
 
 	it("refuses a timestamp older than five minutes, and one from the future", () => {
-		const old = delivery(exampleEnvelope("message.received"), { at: new Date(Date.now() - 6 * 60_000) });
+		const old = delivery(exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]), {
+			at: new Date(Date.now() - 6 * 60_000),
+		});
 		expect(verifyDelivery(SECRET, old.body, old.headers)).toEqual({ ok: false, reason: "stale_timestamp" });
-		const ahead = delivery(exampleEnvelope("message.received"), { at: new Date(Date.now() + 6 * 60_000) });
+		const ahead = delivery(exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]), {
+			at: new Date(Date.now() + 6 * 60_000),
+		});
 		expect(verifyDelivery(SECRET, ahead.body, ahead.headers)).toEqual({ ok: false, reason: "future_timestamp" });
 	});
 
 	it("refuses a delivery without its headers", () => {
-		const { body } = delivery(exampleEnvelope("message.received"));
+		const { body } = delivery(exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]));
 		expect(verifyDelivery(SECRET, body, {})).toEqual({ ok: false, reason: "missing_headers" });
 	});
 
 	it("parses a passthrough type, its payload in raw", () => {
 		const envelope = {
-			...exampleEnvelope("call.created"),
+			...exampleEnvelope("call.created", "voipbin"),
 			type: "voipbin.agent_created",
 			provider_type: "agent_created",
 			data: {},
@@ -82,13 +93,19 @@ describe("verifyDelivery", () => {
 	});
 
 	it("reports an authentic but unknown type with its envelope, so a subscriber can acknowledge it", () => {
-		const envelope = { ...exampleEnvelope("call.created"), type: "call.transferred" };
+		const envelope = {
+			...exampleEnvelope("call.created", "voipbin"),
+			type: "call.transferred",
+		};
 		const { body, headers } = delivery(envelope);
 		expect(verifyDelivery(SECRET, body, headers)).toMatchObject({ ok: false, reason: "unknown_type", envelope });
 	});
 
 	it("refuses a signed envelope whose data does not fit its type", () => {
-		const envelope = { ...exampleEnvelope("message.received"), data: { text: 5 } };
+		const envelope = {
+			...exampleEnvelope("message.received", CATALOG_PROVIDERS.emitters("message.received")[0]),
+			data: { text: 5 },
+		};
 		const { body, headers } = delivery(envelope);
 		expect(verifyDelivery(SECRET, body, headers)).toMatchObject({ ok: false, reason: "malformed" });
 	});
@@ -96,7 +113,7 @@ describe("verifyDelivery", () => {
 
 describe("HookfanEvent narrowing (checked by tsc)", () => {
 	it("narrows data by type in a switch, and passthrough types to empty data", () => {
-		const result = parseEvent(exampleEnvelope("call.hangup"));
+		const result = parseEvent(exampleEnvelope("call.hangup", CATALOG_PROVIDERS.emitters("call.hangup")[0]));
 		const event = accepted(result);
 		switch (event.type) {
 			case "message.received":

@@ -19,14 +19,14 @@
  */
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { z } from "zod";
-import { type DataOf, passthroughProviderOf } from "./schema/catalog.ts";
+import type { ProviderId } from "./providers.ts"; // a type only: erased, so the registry is not loaded
+import type { DataOf } from "./schema/catalog.ts";
 import {
 	type CanonicalType,
 	DATA_SCHEMAS,
 	EmptyDataSchema,
 	type Envelope,
 	EnvelopeSchema,
-	type ProviderId,
 	resourceOf,
 } from "./schema/envelope.ts";
 
@@ -105,7 +105,9 @@ export function parseEvent(json: unknown): DeliveryResult {
 	if (!envelope.success) return { ok: false, reason: "malformed", issues: envelope.error.issues };
 	const { type } = envelope.data;
 	const resource = resourceOf(type);
-	if (!resource && !passthroughProviderOf(type)) return { ok: false, reason: "unknown_type", envelope: envelope.data };
+	// A passthrough type is `<provider>.<provider_type>` of the provider that sent it.
+	const passthrough = !resource && type.startsWith(`${envelope.data.provider}.`);
+	if (!resource && !passthrough) return { ok: false, reason: "unknown_type", envelope: envelope.data };
 	const data = (resource ? DATA_SCHEMAS[resource] : EmptyDataSchema).safeParse(envelope.data.data);
 	if (!data.success) return { ok: false, reason: "malformed", issues: data.error.issues };
 	// The zod parses above proved the shape HookfanEvent names for this `type`.

@@ -4,8 +4,7 @@
  * Such an event takes its sequence when it is appended here, not when ingest answered 200.
  */
 import { log } from "../log";
-import { AppendInputSchema, EventsMessageSchema } from "./hand-off";
-import type { AppendInput } from "./log-store";
+import { type AppendInput, AppendInputSchema, EventsMessageSchema } from "./hand-off";
 
 /** Waits between tries while the tenant's Durable Object stays unreachable, in seconds. */
 const RETRY_DELAY_SECONDS = 10;

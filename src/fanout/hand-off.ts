@@ -4,10 +4,10 @@
  * authentic event because the log is briefly unreachable would lose it.
  */
 import { z } from "zod";
+import { spoolKey } from "../config";
 import { log } from "../log";
-import { Problem } from "../problem";
 import { PendingEnvelopeSchema } from "../schema/envelope";
-import type { AppendInput, AppendResult } from "./log-store";
+import type { AppendResult } from "./log-store";
 
 /** Queue messages must stay under 128 KB; larger events wait in KV and the message carries the key. */
 const MAX_INLINE_BYTES = 100 * 1024;
@@ -20,15 +20,15 @@ const SPOOL_TTL_SECONDS = 14 * 24 * 3600;
  */
 export const MAX_ENVELOPE_BYTES = 1_900_000;
 
-export const spoolKey = (tenant: string, id: string) => `spool:${tenant}:${id}`;
-
 /** The longest dedupe key the log stores; ingest hashes longer ones. */
 export const MAX_DEDUPE_KEY_LENGTH = 512;
 
+/** What the tenant's log appends: an envelope and the key it is deduped on. Re-parsed at the RPC and queue boundaries. */
 export const AppendInputSchema = z.object({
 	envelope: PendingEnvelopeSchema,
 	dedupe_key: z.string().min(1).max(MAX_DEDUPE_KEY_LENGTH),
 });
+export type AppendInput = z.infer<typeof AppendInputSchema>;
 
 export const EventsMessageSchema = z.discriminatedUnion("kind", [
 	z.object({ kind: z.literal("append"), input: AppendInputSchema }),
@@ -36,18 +36,27 @@ export const EventsMessageSchema = z.discriminatedUnion("kind", [
 ]);
 export type EventsMessage = z.infer<typeof EventsMessageSchema>;
 
-export type HandOffOutcome = AppendResult & { via: "log" | "queue" };
+/**
+ * What became of an event: held (appended to the log, or queued, whose consumer appends it later), or
+ * refused, because its envelope is too large for the log to store (`limitBytes`, the largest it takes)
+ * or because neither the log nor the queue could be reached.
+ */
+export type HandOffOutcome =
+	| (AppendResult & { via: "log" | "queue" })
+	| { refused: "too_large"; limitBytes: number }
+	| { refused: "unavailable" };
 
-/** Appends to the tenant's log, or queues the event durably. Throws a 503 Problem when neither works. */
+/**
+ * Appends to the tenant's log, or queues the event durably; refusals are values. Throws only for a
+ * bug: an input that does not fit `AppendInputSchema`.
+ */
 export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutcome> {
 	// What the log refuses, the queue's consumer refuses too: an envelope that does not fit is a bug,
 	// and it fails here (a 500) instead of being queued behind a 200 and dropped by the consumer.
 	AppendInputSchema.parse(input);
 	// Refused now rather than accepted and then failed by every append, the queue's included.
 	if (new TextEncoder().encode(JSON.stringify(input.envelope)).byteLength > MAX_ENVELOPE_BYTES) {
-		throw new Problem(413, "payload_too_large", "The event is too large to store", {
-			detail: `Normalized, this event is over ${MAX_ENVELOPE_BYTES} bytes.`,
-		});
+		return { refused: "too_large", limitBytes: MAX_ENVELOPE_BYTES };
 	}
 	try {
 		const result = await env.TENANT.getByName(input.envelope.tenant).append(input);
@@ -64,7 +73,7 @@ export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutc
 		return { id: input.envelope.id, sequence: null, duplicate: false, via: "queue" };
 	} catch (err) {
 		log("error", "queueing failed", { tenant: input.envelope.tenant, event_id: input.envelope.id, error: String(err) });
-		throw new Problem(503, "unavailable", "Temporarily unable to accept events", {}, { "retry-after": "30" });
+		return { refused: "unavailable" };
 	}
 }
 

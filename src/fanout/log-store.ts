@@ -2,12 +2,8 @@
  * The tenant log's storage: typed statements over the Durable Object's SQLite database. This module
  * is the only writer of the `events`, `dedupe` and `meta` tables (docs/storage.md).
  */
-import type { Envelope, PendingEnvelope } from "../schema/envelope";
-
-export interface AppendInput {
-	envelope: PendingEnvelope;
-	dedupe_key: string;
-}
+import type { Envelope } from "../schema/envelope";
+import type { AppendInput } from "./hand-off";
 
 /** `sequence` is null only when the event is still waiting in the EVENTS queue. */
 export interface AppendResult {

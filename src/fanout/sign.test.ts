@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { utf8 } from "../verify/crypto";
+import { utf8 } from "../crypto/bytes";
 import { signDelivery } from "./sign";
 
 // The Standard Webhooks test vector from PROVIDERS.md.

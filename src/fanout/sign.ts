@@ -1,8 +1,9 @@
 /**
  * Signs a delivery the Standard Webhooks way: one `v1,` entry per active secret (newest first), so
- * subscribers verify with either secret during a rotation.
+ * subscribers verify with either secret during a rotation. The format is src/crypto/standard-webhooks.ts,
+ * the one inbound verification checks with.
  */
-import { standardSignature, whsecKey } from "../verify/standardwebhooks";
+import { standardSignature, whsecKey } from "../crypto/standard-webhooks";
 
 export interface SignedHeaders {
 	"webhook-id": string;

@@ -1,5 +1,7 @@
-/** Parses a raw request body in the format its provider uses. */
-import type { BodyFormat } from "../providers";
+/** Parses a raw request body in the format its provider uses (the registry entry names it). */
+
+/** How a provider's requests carry their body: JSON, or `application/x-www-form-urlencoded` fields. */
+export type BodyFormat = "json" | "form";
 
 export type ParsedBody = { ok: true; body: unknown } | { ok: false; detail: string };
 

@@ -9,6 +9,17 @@ import type { CanonicalType, ContactData, MessageData } from "../schema/envelope
 import { fromIso, fromUnixSeconds, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
 
+/**
+ * Every canonical type this normalizer can produce (the registry hands it to the event catalog;
+ * test/api/event-types.test.ts fails when it and the normalizer's output disagree).
+ */
+export const CLOUDCONTACTAI_EMITS = [
+	"message.received",
+	"message.sent",
+	"message.failed",
+	"contact.unsubscribed",
+] as const satisfies readonly CanonicalType[];
+
 export const CloudcontactaiPayloadSchema = z.looseObject({
 	eventType: z.string().min(1).max(200),
 	data: z.looseObject({}),

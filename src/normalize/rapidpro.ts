@@ -19,6 +19,20 @@ import { type CallData, type CanonicalType, type ContactData, type MessageData, 
 import { fromIso, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
 
+/**
+ * Every canonical type this normalizer can produce (the registry hands it to the event catalog;
+ * test/api/event-types.test.ts fails when it and the normalizer's output disagree).
+ */
+export const RAPIDPRO_EMITS = [
+	"message.received",
+	"message.sent",
+	"message.failed",
+	"message.status_changed",
+	"contact.updated",
+	"contact.unsubscribed",
+	"call.created",
+] as const satisfies readonly CanonicalType[];
+
 /** Any JSON object; `type`, when present, names the goflow event. Unknown fields are kept. */
 export const RapidproPayloadSchema = z.looseObject({
 	type: z.string().min(1).max(200).optional(),

@@ -10,9 +10,18 @@
  */
 import { z } from "zod";
 import type { CanonicalType, MessageData } from "../schema/envelope";
-import { TELERIVET_SECRET_FIELD } from "../verify/telerivet";
 import { fromUnixSeconds, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
+
+/**
+ * Every canonical type this normalizer can produce (the registry hands it to the event catalog;
+ * test/api/event-types.test.ts fails when it and the normalizer's output disagree).
+ */
+export const TELERIVET_EMITS = [
+	"message.received",
+	"message.failed",
+	"message.status_changed",
+] as const satisfies readonly CanonicalType[];
 
 /** A form body with one `event` field; every other field is kept as sent. */
 export const TelerivetPayloadSchema = z.looseObject({
@@ -22,6 +31,12 @@ export type TelerivetPayload = z.infer<typeof TelerivetPayloadSchema>;
 
 /** `send_status` statuses that mean the message did not (or not yet) reach the contact. */
 export const TELERIVET_FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "failed_queued", "not_delivered"]);
+
+/**
+ * The form field services and status URLs carry the source's secret in: a proof, checked by
+ * src/verify/telerivet.ts and never stored.
+ */
+export const TELERIVET_SECRET_FIELD = "secret";
 
 type Fields = Record<string, unknown>;
 

@@ -21,6 +21,24 @@ import type { CallData, CanonicalType, ConversationData, MessageData } from "../
 import { fromIso, text } from "./fields";
 import type { NormalizedEvent, Normalizer } from "./types";
 
+/**
+ * Every canonical type this normalizer can produce (the registry hands it to the event catalog;
+ * test/api/event-types.test.ts fails when it and the normalizer's output disagree).
+ */
+export const VOIPBIN_EMITS = [
+	"message.received",
+	"message.sent",
+	"message.failed",
+	"message.status_changed",
+	"conversation.created",
+	"conversation.updated",
+	"call.created",
+	"call.ringing",
+	"call.answered",
+	"call.updated",
+	"call.hangup",
+] as const satisfies readonly CanonicalType[];
+
 export const VoipbinPayloadSchema = z.looseObject({
 	type: z.string().min(1).max(200),
 	data: z.looseObject({}),

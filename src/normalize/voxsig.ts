@@ -14,9 +14,23 @@ import {
 	type MessageData,
 	resourceOf,
 } from "../schema/envelope";
-import { VOXSIG_DEFAULT_HEADERS, type VoxsigSource } from "../verify/voxsig";
 import { fromUnixOrIso, text } from "./fields";
 import type { NormalizedEvent, NormalizeInput, NormalizeResult, Normalizer } from "./types";
+
+/**
+ * Every canonical type this normalizer can produce (the registry hands it to the event catalog;
+ * test/api/event-types.test.ts fails when it and the normalizer's output disagree).
+ */
+export const VOXSIG_EMITS = [
+	"message.received",
+	"message.sent",
+	"message.updated",
+	"conversation.created",
+	"conversation.updated",
+	"conversation.status_changed",
+	"contact.created",
+	"contact.updated",
+] as const satisfies readonly CanonicalType[];
 
 export const VoxsigPayloadSchema = z.looseObject({
 	event: z.string().min(1).max(200),
@@ -53,6 +67,12 @@ export const VOXSIG_TYPES: Record<string, CanonicalType> = {
 
 /** Keys that hold credentials: a contact's `pubsub_token` subscribes to its live conversation stream. */
 const SECRET_KEYS = new Set(["pubsub_token"]);
+
+/**
+ * Chatwoot's delivery-id header, the same on every retry. A source may rename it (`delivery_header`,
+ * whose default this is: src/verify/voxsig.ts).
+ */
+export const CHATWOOT_DELIVERY_HEADER = "x-chatwoot-delivery";
 
 /** Delivery ids fit for a dedupe key: Chatwoot sends a uuid; anything odd falls back to the body. */
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -211,10 +231,7 @@ function dedupeKey(event: string, payload: Fields, headers: Headers, deliveryHea
 	return delivery && DELIVERY_ID.test(delivery) ? `delivery:${delivery}` : null;
 }
 
-/**
- * Normalizes a Voxsig payload, reading the delivery id from `deliveryHeader`. Normalizers do not
- * see their source, so the registered `normalizeVoxsig` reads Chatwoot's default header name.
- */
+/** Normalizes a Voxsig payload, reading the delivery id from the header named `deliveryHeader`. */
 export function normalizeVoxsigWith(input: NormalizeInput, deliveryHeader: string): NormalizeResult {
 	const parsed = VoxsigPayloadSchema.safeParse(input.body);
 	if (!parsed.success) return { ok: false, issues: parsed.error.issues };
@@ -234,6 +251,9 @@ export function normalizeVoxsigWith(input: NormalizeInput, deliveryHeader: strin
 	};
 }
 
-/** The registered normalizer: Chatwoot's `X-Chatwoot-Delivery` names the delivery. */
-export const normalizeVoxsig: Normalizer<VoxsigSource> = (input, source) =>
-	normalizeVoxsigWith(input, source?.delivery_header ?? VOXSIG_DEFAULT_HEADERS.delivery);
+/**
+ * The registered normalizer: the source's `delivery_header` names the delivery id (Chatwoot's
+ * `X-Chatwoot-Delivery` when there is no source, as in unit tests).
+ */
+export const normalizeVoxsig: Normalizer<{ readonly delivery_header: string }> = (input, source) =>
+	normalizeVoxsigWith(input, source?.delivery_header ?? CHATWOOT_DELIVERY_HEADER);

@@ -1,135 +1,31 @@
 /**
- * The front door: `POST|PUT /in/{tenant}/{source}`. Reads the exact bytes once, proves them
- * authentic, normalizes them and hands the event to the tenant's Durable Object (or, when that
- * cannot be reached, to the EVENTS queue). A 200 means hookfan durably holds the event.
+ * The front door: `POST|PUT /in/{tenant}/{source}`. Hands the request's parts to the ingest pipeline
+ * (src/ingest/pipeline.ts) and answers with its outcome. A 200 means hookfan durably holds the event.
  */
 import { Hono } from "hono";
-import { readSource } from "../config";
-import { handOff, MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
-import { eventId } from "../ids";
-import { log } from "../log";
-import { parseBody } from "../normalize/body";
-import { Problem } from "../problem";
-import { type BodyFormat, providerOf } from "../providers";
-import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
-import { sha256Hex, utf8 } from "../verify/crypto";
-import { verifyRequest } from "../verify/index";
-
-/** Largest body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-const CONTENT_TYPES: Record<BodyFormat, RegExp> = {
-	json: /^application\/(?:[\w.+-]+\+)?json$/,
-	form: /^application\/x-www-form-urlencoded$/,
-};
-
-/** Reads at most `limit` bytes; more than that is a 413, whatever Content-Length claimed. */
-async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
-	if (!body) return new Uint8Array();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	const reader = body.getReader();
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel();
-			throw tooLarge();
-		}
-		chunks.push(value);
-	}
-	const out = new Uint8Array(size);
-	let offset = 0;
-	for (const chunk of chunks) {
-		out.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return out;
-}
-
-const tooLarge = () => new Problem(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
-// One answer for an unknown tenant and an unknown source, so neither can be probed.
-const unknownSource = () => new Problem(404, "unknown_source", "No such source");
-
-function checkContentType(header: string | undefined, format: BodyFormat): void {
-	// A sender that names no type gets the provider's format: some webhook tools send none.
-	if (header === undefined || header.trim() === "") return;
-	const mediaType = header.split(";")[0]?.trim().toLowerCase() ?? "";
-	if (!CONTENT_TYPES[format].test(mediaType)) {
-		throw new Problem(415, "unsupported_media_type", "Unsupported content type", {
-			detail: `This source expects ${format === "json" ? "application/json" : "application/x-www-form-urlencoded"}.`,
-		});
-	}
-}
-
-/**
- * The key the log dedupes on: the normalizer's; a SHA-256 of it when it is too long to store (so a
- * long provider id still dedupes, rather than falling back to the body); or, when the provider gives
- * none, a SHA-256 of the body.
- */
-async function storedDedupeKey(key: string | null, raw: unknown): Promise<string> {
-	if (key === null) return `sha256:${await sha256Hex(utf8(JSON.stringify(raw)))}`;
-	return key.length <= MAX_DEDUPE_KEY_LENGTH ? key : `key-sha256:${await sha256Hex(utf8(key))}`;
-}
+import { handOff } from "../fanout/hand-off";
+import { ingestResponse } from "../ingest/outcome";
+import { runIngest } from "../ingest/pipeline";
+import { problem } from "../problem";
+import { providerOf } from "../providers";
+import { readSource } from "../source-store";
 
 export const ingest = new Hono<{ Bindings: Env }>();
 
 ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
-	const { tenant, source: sourceId } = c.req.param();
-	if (!SlugSchema.safeParse(tenant).success || !SlugSchema.safeParse(sourceId).success) throw unknownSource();
-
-	const declared = Number(c.req.header("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) throw tooLarge();
-
-	const source = await readSource(c.env.CONFIG, tenant, sourceId);
-	if (!source) throw unknownSource();
-	const provider = providerOf(source);
-	checkContentType(c.req.header("content-type"), provider.format);
-
-	const rawBody = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
-	const parsed = parseBody(rawBody, provider.format);
-	if (!parsed.ok) throw new Problem(400, "malformed_body", "The body could not be parsed", { detail: parsed.detail });
-
-	const now = Date.now();
-	const proof = await verifyRequest(
-		{ headers: c.req.raw.headers, url: new URL(c.req.url), rawBody, body: parsed.body, now },
-		source,
+	const { tenant, source } = c.req.param();
+	const outcome = await runIngest(
+		{ tenant, source, url: new URL(c.req.url), headers: c.req.raw.headers, body: c.req.raw.body },
+		{
+			readSource: (t, s) => readSource(c.env.CONFIG, t, s),
+			providerOf,
+			handOff: (input) => handOff(c.env, input),
+			now: Date.now,
+		},
 	);
-	if (!proof.ok) {
-		log("warn", "ingest rejected", { tenant, source: sourceId, outcome: proof.reason, latency_ms: Date.now() - now });
-		// Say nothing about which check failed.
-		throw new Problem(401, "unauthorized", "Unauthorized");
-	}
-
-	const result = provider.normalize({ body: parsed.body, headers: c.req.raw.headers }, source);
-	if (!result.ok) {
-		throw new Problem(400, "invalid_payload", "The payload does not fit the provider's schema", {
-			issues: result.issues,
-		});
-	}
-	const { dedupe_key, ...event } = result.event;
-	const envelope: PendingEnvelope = {
-		id: eventId(now),
-		tenant,
-		source: sourceId,
-		provider: source.provider,
-		...event,
-		received_at: new Date(now).toISOString(),
-	};
-	const outcome = await handOff(c.env, { envelope, dedupe_key: await storedDedupeKey(dedupe_key, event.raw) });
-	log("info", "ingest accepted", {
-		tenant,
-		source: sourceId,
-		event_id: outcome.id,
-		type: envelope.type,
-		sequence: outcome.sequence,
-		outcome: outcome.duplicate ? "duplicate" : outcome.via === "queue" ? "queued" : "appended",
-		latency_ms: Date.now() - now,
-	});
-	return c.json({ id: outcome.id, duplicate: outcome.duplicate }, 200);
+	return ingestResponse(outcome);
 });
 
 ingest.all("/:tenant/:source", () => {
-	throw new Problem(405, "method_not_allowed", "Method not allowed", {}, { allow: "POST, PUT" });
+	throw problem("method_not_allowed", {}, { allow: "POST, PUT" });
 });

@@ -7,6 +7,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import { notFound } from "../problem";
+import { CATALOG_PROVIDERS } from "../providers";
 import {
 	canonicalEnvelopeSchema,
 	EVENT_TYPE_NAMES,
@@ -19,7 +20,6 @@ import {
 	publishedSchema,
 } from "../schema/catalog";
 import { exampleEnvelope } from "../schema/catalog-examples";
-import { PROVIDER_IDS } from "../schema/envelope";
 import type { AppEnv } from "./api/common";
 
 /** The headers every delivery carries (https://www.standardwebhooks.com). */
@@ -53,10 +53,11 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
 			responses: DELIVERY_RESPONSES,
 		});
 	for (const type of EVENT_TYPE_NAMES) {
-		const schema = { ...jsonSchemaOf(canonicalEnvelopeSchema(type)), examples: [exampleEnvelope(type)] };
+		const example = exampleEnvelope(type, CATALOG_PROVIDERS.emitters(type)[0]);
+		const schema = { ...jsonSchemaOf(canonicalEnvelopeSchema(type, CATALOG_PROVIDERS)), examples: [example] };
 		deliver(type, type, EVENT_TYPES[type].description, schema);
 	}
-	for (const provider of PROVIDER_IDS) {
+	for (const provider of CATALOG_PROVIDERS.ids) {
 		const pattern = passthroughPattern(provider);
 		deliver(
 			pattern,
@@ -87,7 +88,7 @@ export function mountSchemas(app: OpenAPIHono<AppEnv>): void {
 	});
 	app.get("/schemas/:file{.+\\.json}", (c) => {
 		const type = c.req.param("file").slice(0, -".json".length);
-		const schema = publishedSchema(type, new URL(c.req.url).origin);
+		const schema = publishedSchema(type, new URL(c.req.url).origin, CATALOG_PROVIDERS);
 		if (!schema) throw notFound();
 		return c.body(JSON.stringify(schema), 200, {
 			"content-type": "application/schema+json",

@@ -4,7 +4,6 @@
  * against its published JSON Schema.
  */
 import type { z } from "zod";
-import { EVENT_TYPES } from "./catalog";
 import type {
 	CANONICAL_TYPES,
 	CallData,
@@ -100,15 +99,15 @@ const EXAMPLES: { [T in CanonicalType]: Example<T> } = {
 	"call.hangup": { provider_type: "call_hungup", data: call({ status: "hangup", hangup_reason: "normal" }) },
 };
 
-/** An example envelope of `type`, as a subscriber would receive it from the type's first provider. */
-export function exampleEnvelope(type: CanonicalType): Envelope {
+/** An example envelope of `type`, as a subscriber would receive it from `provider` (one of its emitters). */
+export function exampleEnvelope(type: CanonicalType, provider: string): Envelope {
 	const { provider_type, data } = EXAMPLES[type];
 	return {
 		id: "evt_01JD8X3Q9Z4M6N7P8R9S0T1V2W",
 		type,
 		tenant: "acme",
 		source: "main",
-		provider: EVENT_TYPES[type].providers[0],
+		provider,
 		provider_type,
 		sequence: 42,
 		occurred_at: "2026-11-20T10:00:05.000Z",

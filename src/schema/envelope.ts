@@ -95,17 +95,6 @@ export const EventDataSchema = z.union([
 ]);
 export type EventData = z.infer<typeof EventDataSchema>;
 
-export const PROVIDER_IDS = [
-	"rapidpro",
-	"cloudcontactai",
-	"telerivet",
-	"voxsig",
-	"voipbin",
-	"standardwebhooks",
-] as const;
-export const ProviderIdSchema = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
-
 /** Tenant and source ids: lowercase slugs, also used in URLs and storage keys. */
 export const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a slug: [a-z0-9][a-z0-9-]{0,62}");
 
@@ -118,7 +107,11 @@ export const PendingEnvelopeSchema = z.object({
 	type: z.string().min(1).describe("Canonical `<resource>.<verb>`, or `<provider>.<provider_type>` for a passthrough"),
 	tenant: SlugSchema.describe("The tenant the event belongs to"),
 	source: SlugSchema.describe("The tenant's source it arrived on"),
-	provider: ProviderIdSchema.describe("The provider that sent it"),
+	/** A key of the registry (src/providers.ts), which ingest's source config names. */
+	provider: z
+		.string()
+		.regex(/^[a-z0-9_]{1,63}$/)
+		.describe("The provider that sent it"),
 	provider_type: z.string().describe("The provider's own name for the event, e.g. `msg_received`"),
 	occurred_at: z
 		.string()

@@ -1,10 +1,9 @@
 /**
- * A subscription: where a tenant's events go. KV holds it for the API; the tenant's Durable Object
- * holds the copy delivery reads (written through on every change, so delivery never acts on a stale
- * KV read).
+ * A subscription: where a tenant's events go. The tenant's Durable Object holds it, for the API and
+ * for delivery alike.
  */
 import { z } from "zod";
-import { WhsecSchema } from "../verify/standardwebhooks";
+import { WhsecSchema } from "../crypto/standard-webhooks";
 import { SlugSchema } from "./envelope";
 
 /** `*`, `resource.*`, or an exact type such as `call.hangup` or `voipbin.agent_created`. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { utf8 } from "../crypto/bytes";
 import {
 	type CloudcontactaiSource,
 	CloudcontactaiSourceSchema,
@@ -6,7 +7,6 @@ import {
 	signCloudcontactaiLegacy,
 	verifyCloudcontactai,
 } from "./cloudcontactai";
-import { utf8 } from "./crypto";
 import type { VerifyInput } from "./types";
 
 const SECRET = "test-ccai-secret";

@@ -12,8 +12,10 @@
  * and then alongside the eventHash scheme, never instead of it.
  */
 import { z } from "zod";
+import { toBase64, toHex, utf8 } from "../crypto/bytes";
+import { timingSafeEqualText } from "../crypto/constant-time";
+import { hmacSha256 } from "../crypto/hmac";
 import { SourceBaseSchema } from "../schema/source";
-import { hmacSha256, timingSafeEqualText, toBase64, toHex, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier } from "./types";
 
 export const CloudcontactaiSourceSchema = SourceBaseSchema.extend({

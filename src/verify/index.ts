@@ -1,13 +1,17 @@
-/** Chooses and runs the proof a source is configured for. */
-import { providerOf, type SourceConfig } from "../providers";
+/** Runs the proof a source is configured for. */
 import { verifyToken } from "./token";
-import type { VerifyInput, VerifyResult } from "./types";
+import type { Verifier, VerifyInput, VerifyResult } from "./types";
 
 /**
- * Verifies a request against its source. The proof is the one the source states: a source set to
- * signatures never falls back to a token, and a token source never accepts anything else.
+ * Verifies a request against its source with the provider's own proof (`verify`, from the registry
+ * entry the caller looked up), or with the shared token when the source says `verification: "token"`.
+ * A source set to signatures never falls back to a token, and a token source never accepts anything else.
  */
-export function verifyRequest(input: VerifyInput, source: SourceConfig): Promise<VerifyResult> {
-	if ("verification" in source && source.verification === "token") return verifyToken(input, source);
-	return providerOf(source).verify(input, source);
+export function verifyRequest<S extends { readonly secret: string; readonly verification?: string }>(
+	input: VerifyInput,
+	source: S,
+	verify: Verifier<S>,
+): Promise<VerifyResult> {
+	if (source.verification === "token") return verifyToken(input, source);
+	return verify(input, source);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "./crypto";
+import { utf8 } from "../crypto/bytes";
 import { type RapidproSource, RapidproSourceSchema, verifyRapidpro } from "./rapidpro";
 import type { VerifyInput } from "./types";
 

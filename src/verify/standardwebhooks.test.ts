@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "./crypto";
-import { StandardWebhooksSourceSchema, standardSignature, verifyStandardWebhooks, whsecKey } from "./standardwebhooks";
+import { utf8 } from "../crypto/bytes";
+import { standardSignature, whsecKey } from "../crypto/standard-webhooks";
+import { StandardWebhooksSourceSchema, verifyStandardWebhooks } from "./standardwebhooks";
 
 const SECRET = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 const source = StandardWebhooksSourceSchema.parse({ provider: "standardwebhooks", secret: SECRET });

@@ -1,27 +1,12 @@
 /**
- * Standard Webhooks (any sender that signs with it, including another hookfan):
- * `webhook-signature: v1,<base64 HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}")>`, several
- * space-separated entries during a key rotation, with the timestamp checked against a tolerance.
- * The key is the base64 after `whsec_`, decoded: unlike the other providers, not the text's bytes.
- * Delivery signs with the same function (src/fanout/sign.ts), so both directions share one definition.
+ * Standard Webhooks (any sender that signs with it, including another hookfan): the signature over
+ * `{webhook-id}.{webhook-timestamp}.{body}` (src/crypto/standard-webhooks.ts owns the format), with
+ * the timestamp checked against the source's tolerance.
  */
 import { z } from "zod";
+import { signatureMatches, WhsecSchema, whsecKey } from "../crypto/standard-webhooks";
 import { SourceBaseSchema, ToleranceSchema } from "../schema/source";
-import { concatBytes, fromBase64, hmacSha256, timingSafeEqualText, toBase64, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier } from "./types";
-
-const WHSEC_PREFIX = "whsec_";
-
-/** The key bytes of a `whsec_` secret, or null when it is not one. */
-export function whsecKey(secret: string): Uint8Array<ArrayBuffer> | null {
-	if (!secret.startsWith(WHSEC_PREFIX)) return null;
-	const key = fromBase64(secret.slice(WHSEC_PREFIX.length));
-	return key && key.length >= 16 && key.length <= 64 ? key : null;
-}
-
-export const WhsecSchema = z
-	.string()
-	.refine((s) => whsecKey(s) !== null, "must be whsec_ followed by base64 of 16 to 64 bytes");
 
 export const StandardWebhooksSourceSchema = SourceBaseSchema.extend({
 	provider: z.literal("standardwebhooks"),
@@ -30,17 +15,6 @@ export const StandardWebhooksSourceSchema = SourceBaseSchema.extend({
 	tolerance_seconds: ToleranceSchema,
 });
 export type StandardWebhooksSource = z.infer<typeof StandardWebhooksSourceSchema>;
-
-/** One `v1,<base64>` signature of `{id}.{timestamp}.{body}` under a key. */
-export async function standardSignature(
-	key: Uint8Array<ArrayBuffer>,
-	id: string,
-	timestamp: number | string,
-	body: Uint8Array,
-): Promise<string> {
-	const signed = concatBytes(utf8(`${id}.${timestamp}.`), body);
-	return `v1,${toBase64(await hmacSha256(key, signed))}`;
-}
 
 export const verifyStandardWebhooks: Verifier<StandardWebhooksSource> = async (input, source) => {
 	const id = input.headers.get("webhook-id");
@@ -55,11 +29,7 @@ export const verifyStandardWebhooks: Verifier<StandardWebhooksSource> = async (i
 
 	const key = whsecKey(source.secret);
 	if (!key) return failed({ reason: "bad_signature" });
-	const expected = await standardSignature(key, id, timestamp, input.rawBody);
-	// Check every presented entry, without stopping early, so timing does not reveal which matched.
-	let match = false;
-	for (const entry of signatures.split(" ")) {
-		if (entry.startsWith("v1,") && timingSafeEqualText(entry, expected)) match = true;
-	}
-	return match ? VERIFIED : failed({ reason: "bad_signature" });
+	return (await signatureMatches(key, id, timestamp, input.rawBody, signatures))
+		? VERIFIED
+		: failed({ reason: "bad_signature" });
 };

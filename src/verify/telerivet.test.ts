@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formBody, TELERIVET_SECRET, type TelerivetFields, telerivetIncoming } from "../../test/builders/telerivet";
+import { utf8 } from "../crypto/bytes";
 import { parseForm } from "../normalize/body";
-import { utf8 } from "./crypto";
 import { type TelerivetSource, TelerivetSourceSchema, telerivetBasicAuth, verifyTelerivet } from "./telerivet";
 import type { VerifyInput } from "./types";
 

@@ -11,8 +11,10 @@
  * credential, and "the other one matched" must not become a way around a rotated secret.
  */
 import { z } from "zod";
+import { fromBase64, toBase64, utf8 } from "../crypto/bytes";
+import { timingSafeEqual, timingSafeEqualText } from "../crypto/constant-time";
+import { TELERIVET_SECRET_FIELD } from "../normalize/telerivet";
 import { SourceBaseSchema } from "../schema/source";
-import { fromBase64, timingSafeEqual, timingSafeEqualText, toBase64, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier, type VerifyFailure, type VerifyInput } from "./types";
 
 export const TelerivetSourceSchema = SourceBaseSchema.extend({
@@ -27,9 +29,6 @@ export type TelerivetSource = z.infer<typeof TelerivetSourceSchema>;
 
 /** The Basic auth username Telerivet's Webhook objects send. */
 export const TELERIVET_USERNAME = "telerivet";
-
-/** The form field services and status URLs carry the secret in. */
-export const TELERIVET_SECRET_FIELD = "secret";
 
 /** Builds the `Authorization` header value a Telerivet Webhook object sends for `secret`. */
 export function telerivetBasicAuth(secret: string, username = TELERIVET_USERNAME): string {

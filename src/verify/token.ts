@@ -3,7 +3,7 @@
  * `Authorization: Token <secret>` or `Authorization: Bearer <secret>`, HTTP Basic auth with the secret
  * as password (any user name), or `?token=<secret>` in the URL for senders that cannot set headers.
  */
-import { timingSafeEqualText } from "./crypto";
+import { timingSafeEqualText } from "../crypto/constant-time";
 import { failed, VERIFIED, type VerifyInput, type VerifyResult } from "./types";
 
 const AUTH_SCHEME = /^(token|bearer|basic)\s+(.+)$/i;

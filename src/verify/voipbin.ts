@@ -5,8 +5,10 @@
  * Older deployments sign nothing: those sources use `verification: "token"`.
  */
 import { z } from "zod";
+import { toHex, utf8 } from "../crypto/bytes";
+import { timingSafeEqualText } from "../crypto/constant-time";
+import { hmacSha256 } from "../crypto/hmac";
 import { HeaderNameSchema, SourceBaseSchema } from "../schema/source";
-import { hmacSha256, timingSafeEqualText, toHex, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier } from "./types";
 
 export const VoipbinSourceSchema = SourceBaseSchema.extend({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "./crypto";
+import { utf8 } from "../crypto/bytes";
 import type { VerifyInput } from "./types";
 import { signVoxsig, type VoxsigSource, VoxsigSourceSchema, verifyVoxsig } from "./voxsig";
 

@@ -11,15 +11,18 @@
  * Older Chatwoot signs nothing: those sources use `verification: "token"` (a `?token=` in the URL).
  */
 import { z } from "zod";
+import { concatBytes, toHex, utf8 } from "../crypto/bytes";
+import { timingSafeEqualText } from "../crypto/constant-time";
+import { hmacSha256 } from "../crypto/hmac";
+import { CHATWOOT_DELIVERY_HEADER } from "../normalize/voxsig";
 import { HeaderNameSchema, SourceBaseSchema, ToleranceSchema } from "../schema/source";
-import { concatBytes, hmacSha256, timingSafeEqualText, toHex, utf8 } from "./crypto";
 import { failed, VERIFIED, type Verifier } from "./types";
 
 /** Chatwoot's header names, the defaults of a Voxsig source. */
 export const VOXSIG_DEFAULT_HEADERS = {
 	signature: "x-chatwoot-signature",
 	timestamp: "x-chatwoot-timestamp",
-	delivery: "x-chatwoot-delivery",
+	delivery: CHATWOOT_DELIVERY_HEADER,
 } as const;
 
 export const VoxsigSourceSchema = SourceBaseSchema.extend({

@@ -2,8 +2,9 @@
  * Builds CloudContactAI webhook bodies and requests, signed the way CCAI signs them:
  * `X-CCAI-Signature: Base64(HMAC-SHA256(secret, "{clientId}:{eventHash}"))`.
  */
+
+import { utf8 } from "../../src/crypto/bytes";
 import { signCloudcontactai, signCloudcontactaiLegacy } from "../../src/verify/cloudcontactai";
-import { utf8 } from "../../src/verify/crypto";
 import type { SignedRequest } from "../support/ingest";
 
 export const CCAI_SECRET = "test-ccai-secret";

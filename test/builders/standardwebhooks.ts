@@ -1,6 +1,6 @@
 /** Builds requests from a Standard Webhooks sender. */
-import { utf8 } from "../../src/verify/crypto";
-import { standardSignature, whsecKey } from "../../src/verify/standardwebhooks";
+import { utf8 } from "../../src/crypto/bytes";
+import { standardSignature, whsecKey } from "../../src/crypto/standard-webhooks";
 import type { SignedRequest } from "../support/ingest";
 
 export const SW_SECRET = "whsec_c2VuZGVyc2VjcmV0c2VuZGVyc2VjcmV0c2VuZGVy";

@@ -1,5 +1,5 @@
 /** Builds VoIPbin webhook requests, signed the way VoIPbin signs them. */
-import { utf8 } from "../../src/verify/crypto";
+import { utf8 } from "../../src/crypto/bytes";
 import { signVoipbin } from "../../src/verify/voipbin";
 import type { SignedRequest } from "../support/ingest";
 

@@ -3,7 +3,7 @@
  * them: `sha256=<hex HMAC(secret, "{timestamp}.{body}")>` with a timestamp and a delivery id.
  * Shapes follow Chatwoot's `webhook_data` for messages, conversations and contacts.
  */
-import { utf8 } from "../../src/verify/crypto";
+import { utf8 } from "../../src/crypto/bytes";
 import { signVoxsig } from "../../src/verify/voxsig";
 import type { SignedRequest } from "../support/ingest";
 

@@ -3,7 +3,7 @@
  * known afterwards (its repeat is a duplicate with the same id) and sequencing continues.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { utf8 } from "../../src/verify/crypto";
+import { utf8 } from "../../src/crypto/bytes";
 import { signVoipbin } from "../../src/verify/voipbin";
 import { type DevServer, putLocalKv, startDev, stateDir } from "./dev-server";
 

@@ -9,7 +9,7 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readSource } from "../../src/config";
+import { readSource } from "../../src/source-store";
 import { ADMIN_TOKEN, admin, as, newTenant, populatedTenant } from "../api/client";
 import { sinkName, sinkUrl } from "../support/sink";
 import {

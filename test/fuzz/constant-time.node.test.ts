@@ -1,12 +1,12 @@
 /**
- * Measures the comparison every secret and signature goes through (src/verify/crypto.ts): its time
+ * Measures the comparison every secret and signature goes through (src/crypto/constant-time.ts): its time
  * must not depend on where two inputs differ. Runs in Node, whose clock advances during computation
  * (workerd's does not). A naive early-exit comparison is measured the same way as a control, so the
  * test shows it could see a leak if there were one. See docs/hostile-input.md for the review.
  */
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
-import { COMPARED_BYTES_FLOOR, timingSafeEqual } from "../../src/verify/crypto";
+import { COMPARED_BYTES_FLOOR, timingSafeEqual } from "../../src/crypto/constant-time";
 
 /** Large inputs make one comparison take tens of microseconds, far above the clock's noise. */
 const SIZE = 64 * 1024;

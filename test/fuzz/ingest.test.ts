@@ -8,7 +8,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/routes/ingest";
+import { MAX_BODY_BYTES } from "../../src/ingest/pipeline";
 import { EnvelopeSchema } from "../../src/schema/envelope";
 import { freshTenant, seedSource } from "../support/sources";
 import { mutateText } from "./support/hostile";

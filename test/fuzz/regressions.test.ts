@@ -6,18 +6,14 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { utf8 } from "../../src/crypto/bytes";
+import { standardSignature, whsecKey } from "../../src/crypto/standard-webhooks";
 import * as store from "../../src/fanout/delivery-store";
 import { handOff } from "../../src/fanout/hand-off";
 import { settle } from "../../src/fanout/settle";
 import type { PendingEnvelope } from "../../src/schema/envelope";
 import { SubscriptionSchema } from "../../src/schema/subscription";
-import { utf8 } from "../../src/verify/crypto";
-import {
-	type StandardWebhooksSource,
-	standardSignature,
-	verifyStandardWebhooks,
-	whsecKey,
-} from "../../src/verify/standardwebhooks";
+import { type StandardWebhooksSource, verifyStandardWebhooks } from "../../src/verify/standardwebhooks";
 import { voipbinRequest } from "../builders/voipbin";
 import { voxsigRequest } from "../builders/voxsig";
 import { postCalls, seedVoipbin } from "../support/events";

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/routes/ingest";
+import { MAX_BODY_BYTES } from "../../src/ingest/pipeline";
 import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../builders/voipbin";
 import { postIngest } from "../support/ingest";
 import { storedEvents } from "../support/log";

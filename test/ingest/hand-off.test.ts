@@ -6,9 +6,10 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { handOff, spoolKey } from "../../src/fanout/hand-off";
+import { spoolKey } from "../../src/config";
+import { handOff } from "../../src/fanout/hand-off";
 import { eventId } from "../../src/ids";
-import { Problem } from "../../src/problem";
+import { ingestResponse } from "../../src/ingest/outcome";
 import type { PendingEnvelope } from "../../src/schema/envelope";
 import { storedEvents } from "../support/log";
 import { freshTenant } from "../support/sources";
@@ -83,11 +84,14 @@ describe("hand-off when the tenant's Durable Object is unreachable", () => {
 	it("answers 503 with Retry-After only when the queue fails too", async () => {
 		const tenant = freshTenant();
 		const brokenQueue = { send: () => Promise.reject(new Error("queue down")) } as unknown as Env["EVENTS"];
-		const attempt = handOff(
+		const outcome = await handOff(
 			{ ...env, TENANT: unreachable, EVENTS: brokenQueue },
 			{ envelope: pending(tenant), dedupe_key: "k" },
 		);
-		await expect(attempt).rejects.toBeInstanceOf(Problem);
-		await expect(attempt).rejects.toMatchObject({ status: 503, headers: { "retry-after": "30" } });
+		// The hand-off refuses with a value; ingest renders it (src/ingest/outcome.ts).
+		expect(outcome).toEqual({ refused: "unavailable" });
+		const res = ingestResponse({ kind: "unavailable" });
+		expect(res.status).toBe(503);
+		expect(res.headers.get("retry-after")).toBe("30");
 	});
 });

@@ -5,9 +5,9 @@
 import { SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { utf8 } from "../../src/crypto/bytes";
+import { standardSignature, whsecKey } from "../../src/crypto/standard-webhooks";
 import { signCloudcontactai } from "../../src/verify/cloudcontactai";
-import { utf8 } from "../../src/verify/crypto";
-import { standardSignature, whsecKey } from "../../src/verify/standardwebhooks";
 import { telerivetBasicAuth } from "../../src/verify/telerivet";
 import { signVoipbin } from "../../src/verify/voipbin";
 import { signVoxsig } from "../../src/verify/voxsig";

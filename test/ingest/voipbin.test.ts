@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "../../src/verify/crypto";
+import { utf8 } from "../../src/crypto/bytes";
 import { signVoipbin } from "../../src/verify/voipbin";
 import { VOIPBIN_SECRET, voipbinCall, voipbinMessage, voipbinRequest } from "../builders/voipbin";
 import { ingestOk, postIngest } from "../support/ingest";

@@ -9,9 +9,9 @@ import { CLOUDCONTACTAI_TYPES } from "../../src/normalize/cloudcontactai";
 import { RAPIDPRO_TYPES } from "../../src/normalize/rapidpro";
 import { VOIPBIN_CALL_TYPES } from "../../src/normalize/voipbin";
 import { VOXSIG_TYPES } from "../../src/normalize/voxsig";
+import type { ProviderId } from "../../src/providers";
 import { EVENT_TYPE_NAMES } from "../../src/schema/catalog";
 import { exampleEnvelope } from "../../src/schema/catalog-examples";
-import type { ProviderId } from "../../src/schema/envelope";
 import { CCAI_CLIENT_ID, CCAI_SECRET, ccaiMessage, ccaiRequest, ccaiUnsubscribed } from "../builders/cloudcontactai";
 import {
 	RAPIDPRO_TOKEN,
@@ -28,7 +28,7 @@ import {
 	telerivetRequest,
 	telerivetStatus,
 } from "../builders/telerivet";
-import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../builders/voipbin";
+import { VOIPBIN_SECRET, voipbinCall, voipbinConversation, voipbinMessage, voipbinRequest } from "../builders/voipbin";
 import {
 	VOXSIG_SECRET,
 	voxsigContact,
@@ -61,6 +61,7 @@ export const SAMPLES: Record<ProviderId, SampleSet> = {
 				rapidproMsgEvent("msg_created", { uuid: uuid(300), unsendable_reason: "no_route" }, { uuid: uuid(301) }),
 				rapidproEvent("msg_wait", { uuid: uuid(302) }),
 				rapidproEvent("run_expired", { run_uuid: uuid(303) }),
+				rapidproEvent("contact_status_changed", { uuid: uuid(304), status: "stopped" }),
 				rapidproResthook(),
 				{ order: 7, note: "a hand-written call_webhook body" },
 			].map((payload) => rapidproRequest(payload)),
@@ -116,6 +117,46 @@ export const SAMPLES: Record<ProviderId, SampleSet> = {
 			Promise.all(
 				[
 					...Object.keys(VOIPBIN_CALL_TYPES).map((type) => voipbinCall(type, { hangup_reason: "normal" })),
+					voipbinMessage("message_created"),
+					voipbinMessage("message_created", {
+						id: "m-out",
+						direction: "outbound",
+						source: { type: "tel", target: "+15550002222" },
+						targets: [
+							{
+								destination: { type: "tel", target: "+15550001111" },
+								status: "queued",
+								parts: 1,
+								tm_update: "2026-11-20T10:00:01Z",
+							},
+						],
+					}),
+					voipbinMessage("message_updated", {
+						id: "m-out",
+						direction: "outbound",
+						targets: [
+							{
+								destination: { type: "tel", target: "+15550001111" },
+								status: "delivered",
+								parts: 1,
+								tm_update: "2026-11-20T10:00:02Z",
+							},
+						],
+					}),
+					voipbinMessage("message_updated", {
+						id: "m-out",
+						direction: "outbound",
+						targets: [
+							{
+								destination: { type: "tel", target: "+15550001111" },
+								status: "failed",
+								parts: 1,
+								tm_update: "2026-11-20T10:00:03Z",
+							},
+						],
+					}),
+					voipbinConversation("conversation_created"),
+					voipbinConversation("conversation_updated", { tm_update: "2026-11-20T10:05:00Z" }),
 					{ type: "agent_created", data: { id: "agent-1", tm_update: "2026-11-20 10:00:00.000000" } },
 				].map((payload) => voipbinRequest(payload)),
 			),
@@ -129,7 +170,7 @@ export const SAMPLES: Record<ProviderId, SampleSet> = {
 					...EVENT_TYPE_NAMES.map((type) => ({
 						type,
 						timestamp: "2026-11-20T10:00:00Z",
-						data: exampleEnvelope(type).data,
+						data: exampleEnvelope(type, "standardwebhooks").data,
 					})),
 					// ...one whose data does not fit, and a type of the sender's own: both pass through.
 					{ type: "message.received", timestamp: "2026-11-20T10:00:00Z", data: { text: 5 } },

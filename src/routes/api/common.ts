@@ -1,7 +1,7 @@
 /** What every API route group shares: the OpenAPI app factory, error responses, pagination. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { TenantVariables } from "../../auth";
-import { PROBLEM_CONTENT_TYPE, Problem } from "../../problem";
+import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, problem } from "../../problem";
 
 /** RFC 9457 problem details, as every error response renders them. */
 export const ProblemSchema = z
@@ -9,7 +9,9 @@ export const ProblemSchema = z
 		type: z.string(),
 		title: z.string(),
 		status: z.number().int(),
-		code: z.string().openapi({ description: "Stable machine-readable error code", example: "not_found" }),
+		code: z
+			.enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]])
+			.openapi({ description: "Stable machine-readable error code", example: "not_found" }),
 		detail: z.string().optional(),
 		issues: z.array(z.unknown()).optional().openapi({ description: "zod issues, for validation errors" }),
 	})
@@ -77,7 +79,7 @@ export function apiApp() {
 	return new OpenAPIHono<AppEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
-				throw new Problem(422, "validation_failed", "The request does not fit the schema", {
+				throw problem("validation_failed", {
 					issues: result.error.issues,
 				});
 			}
@@ -88,6 +90,6 @@ export function apiApp() {
 /** A numeric cursor from a previous page, or a 422 when it is not one. */
 export function numericCursor(cursor: string | undefined): number | undefined {
 	if (cursor === undefined) return undefined;
-	if (!/^\d{1,15}$/.test(cursor)) throw new Problem(422, "invalid_cursor", "The cursor is not one this API gave out");
+	if (!/^\d{1,15}$/.test(cursor)) throw problem("invalid_cursor");
 	return Number(cursor);
 }

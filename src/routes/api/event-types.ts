@@ -4,6 +4,7 @@
  * developer can read it before they have one.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { CATALOG_PROVIDERS, PROVIDER_IDS, type ProviderId, ProviderIdSchema } from "../../providers";
 import {
 	EVENT_TYPE_NAMES,
 	EVENT_TYPES,
@@ -14,7 +15,7 @@ import {
 	schemaUrl,
 } from "../../schema/catalog";
 import { exampleEnvelope } from "../../schema/catalog-examples";
-import { CANONICAL_TYPES, DATA_SCHEMAS, EnvelopeSchema, PROVIDER_IDS, ProviderIdSchema } from "../../schema/envelope";
+import { CANONICAL_TYPES, DATA_SCHEMAS, EnvelopeSchema } from "../../schema/envelope";
 import { apiApp, json } from "./common";
 
 const EventTypeSchema = z
@@ -50,10 +51,10 @@ export function catalog(baseUrl: string): Catalog {
 			type,
 			resource: CANONICAL_TYPES[type],
 			description: EVENT_TYPES[type].description,
-			providers: [...EVENT_TYPES[type].providers],
+			providers: [...CATALOG_PROVIDERS.emitters(type)] as ProviderId[],
 			schema_url: schemaUrl(baseUrl, type),
 			data_schema: jsonSchemaOf(DATA_SCHEMAS[CANONICAL_TYPES[type]]),
-			example: exampleEnvelope(type),
+			example: exampleEnvelope(type, CATALOG_PROVIDERS.emitters(type)[0]),
 		})),
 		passthrough: PROVIDER_IDS.map((provider) => ({
 			pattern: passthroughPattern(provider),

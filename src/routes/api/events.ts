@@ -1,7 +1,7 @@
 /** Tenant routes: the event log, one event's delivery state, and redelivery. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { Problem } from "../../problem";
+import { notFound } from "../../problem";
 import { EventDetailSchema, EventSummarySchema, pageOf } from "../../schema/read-models";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, SlugParam } from "./common";
 
@@ -65,7 +65,7 @@ events.openapi(
 	}),
 	async (c) => {
 		const detail = await c.env.TENANT.getByName(c.get("tenant")).getEvent(c.req.valid("param").id);
-		if (!detail) throw new Problem(404, "not_found", "Not found");
+		if (!detail) throw notFound();
 		// The log keeps the exact signed text; one parse here re-embeds it in the answer.
 		const { deliveries, attempts } = detail;
 		return c.json({ envelope: JSON.parse(detail.envelope), deliveries, attempts }, 200);
@@ -88,7 +88,7 @@ events.openapi(
 	async (c) => {
 		const { subscription_id } = c.req.valid("json");
 		const result = await c.env.TENANT.getByName(c.get("tenant")).redeliver(c.req.valid("param").id, subscription_id);
-		if (!result) throw new Problem(404, "not_found", "Not found");
+		if (!result) throw notFound();
 		return c.json(result, 202);
 	},
 );

@@ -1,11 +1,17 @@
 /** Tenant routes: sources, the endpoints providers post to. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { forgetSource, listIds, readSource, sourceKey } from "../../config";
-import { Problem } from "../../problem";
-import { PROVIDERS, type SourceConfig, SourceConfigSchema } from "../../providers";
-import { ProviderIdSchema } from "../../schema/envelope";
-import { toBase64, toHex } from "../../verify/crypto";
+import { listIds, sourceKey } from "../../config";
+import { notFound, problem } from "../../problem";
+import {
+	PROVIDERS,
+	type ProviderId,
+	ProviderIdSchema,
+	providerSpec,
+	type SourceConfig,
+	SourceConfigSchema,
+} from "../../providers";
+import { forgetSource, readSource } from "../../source-store";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
 /** A source's body: its provider's configuration, with `secret` optional (generated when absent). */
@@ -30,12 +36,6 @@ const SourceViewSchema = z
 
 const Params = z.object({ source: SlugParam.openapi({ param: { name: "source", in: "path" } }) });
 const security = [{ tenantKey: [] }];
-
-/** A fresh secret in the form the provider needs: `whsec_` for Standard Webhooks, hex otherwise. */
-function generateSecret(provider: string): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(32));
-	return provider === "standardwebhooks" ? `whsec_${toBase64(bytes)}` : toHex(bytes);
-}
 
 function view(id: string, config: SourceConfig, origin: string, tenant: string, withSecret: boolean) {
 	const { secret, ...rest } = config;
@@ -62,10 +62,12 @@ sources.openapi(
 	}),
 	async (c) => {
 		const { source } = c.req.valid("param");
-		const input = c.req.valid("json") as Record<string, unknown> & { provider: string };
-		const parsed = SourceConfigSchema.safeParse({ ...input, secret: input.secret ?? generateSecret(input.provider) });
+		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
+		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
+		const secret = input.secret ?? providerSpec(input.provider).generateSecret();
+		const parsed = SourceConfigSchema.safeParse({ ...input, secret });
 		if (!parsed.success) {
-			throw new Problem(422, "validation_failed", "The request does not fit the schema", {
+			throw problem("validation_failed", {
 				issues: parsed.error.issues,
 			});
 		}
@@ -115,7 +117,7 @@ sources.openapi(
 		const { source } = c.req.valid("param");
 		const tenant = c.get("tenant");
 		const config = await readSource(c.env.CONFIG, tenant, source, { fresh: true });
-		if (!config) throw new Problem(404, "not_found", "Not found");
+		if (!config) throw notFound();
 		return c.json(view(source, config, new URL(c.req.url).origin, tenant, false), 200);
 	},
 );
@@ -133,7 +135,7 @@ sources.openapi(
 	async (c) => {
 		const { source } = c.req.valid("param");
 		const key = sourceKey(c.get("tenant"), source);
-		if ((await c.env.CONFIG.get(key)) === null) throw new Problem(404, "not_found", "Not found");
+		if ((await c.env.CONFIG.get(key)) === null) throw notFound();
 		await c.env.CONFIG.delete(key);
 		forgetSource(c.get("tenant"), source);
 		return c.body(null, 204);

@@ -1,16 +1,15 @@
 /**
- * Tenant routes: subscriptions. The tenant's Durable Object holds the live copy (delivery reads it,
- * and it changes status itself on 410 or an exhausted schedule), so reads come from there; KV keeps
- * a mirror. Every change is written through to the Durable Object before the answer.
+ * Tenant routes: subscriptions. The tenant's Durable Object is their one home (delivery reads it,
+ * and it changes status itself on 410 or an exhausted schedule): reads and writes go there, and every
+ * change is stored before the answer.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
-import { subscriptionKey } from "../../config";
+import { generateWhsecSecret } from "../../crypto/standard-webhooks";
 import { ulid } from "../../ids";
-import { Problem } from "../../problem";
+import { notFound, problem } from "../../problem";
 import { AttemptViewSchema, pageOf, type SubscriptionState, SubscriptionStateSchema } from "../../schema/read-models";
 import { MAX_ACTIVE_SECRETS, rotateSecret, type Subscription, SubscriptionSchema } from "../../schema/subscription";
-import { toBase64 } from "../../verify/crypto";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema } from "./common";
 import { targetProblem } from "./targets";
 
@@ -55,9 +54,6 @@ const Params = z.object({
 		.openapi({ param: { name: "id", in: "path" }, example: "sub_01JD..." }),
 });
 const security = [{ tenantKey: [] }];
-const notFound = () => new Problem(404, "not_found", "Not found");
-
-const newSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 
 function view(sub: Subscription, extra: { state?: SubscriptionState; secret?: string } = {}) {
 	const { secrets: _secrets, rotated_at: _rotated, retired_until: _retired, ...rest } = sub;
@@ -66,16 +62,15 @@ function view(sub: Subscription, extra: { state?: SubscriptionState; secret?: st
 
 function checkTarget(env: Env, url: string | undefined): void {
 	if (url === undefined) return;
-	const problem = targetProblem(url, env.ALLOW_INSECURE_TARGETS === "true");
-	if (problem) {
-		throw new Problem(422, "invalid_target", "The subscriber URL is not allowed", { detail: `url: ${problem}` });
+	const reason = targetProblem(url, env.ALLOW_INSECURE_TARGETS === "true");
+	if (reason) {
+		throw problem("invalid_target", { detail: `url: ${reason}` });
 	}
 }
 
-/** Writes through: the Durable Object first (what delivery reads), then the KV mirror. */
+/** Stores a subscription in the tenant's Durable Object, its only home (what delivery and the API read). */
 async function save(env: Env, tenant: string, sub: Subscription): Promise<void> {
 	await env.TENANT.getByName(tenant).putSubscription(sub);
-	await env.CONFIG.put(subscriptionKey(tenant, sub.id), JSON.stringify(sub));
 }
 
 async function load(env: Env, tenant: string, id: string) {
@@ -104,7 +99,7 @@ subscriptions.openapi(
 	async (c) => {
 		const input = c.req.valid("json");
 		checkTarget(c.env, input.url);
-		const secret = newSecret();
+		const secret = generateWhsecSecret();
 		const sub = SubscriptionSchema.parse({ ...input, id: `sub_${ulid()}`, secrets: [secret], status: "active" });
 		await save(c.env, c.get("tenant"), sub);
 		return c.json(view(sub, { secret }), 201);
@@ -187,7 +182,6 @@ subscriptions.openapi(
 		const { id } = c.req.valid("param");
 		const tenant = c.get("tenant");
 		if (!(await c.env.TENANT.getByName(tenant).deleteSubscription(id))) throw notFound();
-		await c.env.CONFIG.delete(subscriptionKey(tenant, id));
 		return c.body(null, 204);
 	},
 );
@@ -211,11 +205,11 @@ subscriptions.openapi(
 	}),
 	async (c) => {
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
-		const secret = newSecret();
+		const secret = generateWhsecSecret();
 		const rotation = rotateSecret(SubscriptionSchema.parse(current), secret, Date.now());
 		if (!rotation.ok) {
 			const retryAt = new Date(rotation.retryAt).toISOString();
-			throw new Problem(409, "rotation_limit", "Too many secrets are signing at once", {
+			throw problem("rotation_limit", {
 				detail: `${MAX_ACTIVE_SECRETS} secrets are already signing; the oldest replaced one stops at ${retryAt}. Rotate again after that.`,
 				retry_at: retryAt,
 			});
@@ -244,7 +238,6 @@ for (const [action, status] of [
 			const tenant = c.get("tenant");
 			const sub = await c.env.TENANT.getByName(tenant).setStatus(c.req.valid("param").id, status);
 			if (!sub) throw notFound();
-			await c.env.CONFIG.put(subscriptionKey(tenant, sub.id), JSON.stringify(sub));
 			return c.json(view(sub), 200);
 		},
 	);

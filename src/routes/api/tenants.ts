@@ -3,17 +3,20 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashApiKey, requireAdmin } from "../../auth";
 import {
 	deleteApiKey,
-	forgetSource,
+	legacySubscriptionKey,
 	listAllKeys,
 	putApiKey,
 	readTenant,
 	readTenantKey,
+	sourceKey,
+	spoolKey,
 	TenantKeyRecordSchema,
 	tenantKey,
 	tenantKeyKey,
 } from "../../config";
 import { ulid } from "../../ids";
-import { Problem } from "../../problem";
+import { notFound, problem } from "../../problem";
+import { forgetSource } from "../../source-store";
 import { apiApp, body, errors, json, SlugParam } from "./common";
 
 const TenantCreateSchema = z
@@ -49,7 +52,6 @@ const KeyParams = IdParams.extend({
 });
 
 const security = [{ adminToken: [] }];
-const notFound = () => new Problem(404, "not_found", "Not found");
 
 /** Creates and stores a new key for a tenant; returns the key itself, which is never stored. */
 async function issueKey(kv: KVNamespace, tenant: string): Promise<{ id: string; api_key: string; created_at: string }> {
@@ -89,7 +91,7 @@ tenants.openapi(
 	}),
 	async (c) => {
 		const { id, name } = c.req.valid("json");
-		if (await readTenant(c.env.CONFIG, id)) throw new Problem(409, "tenant_exists", "A tenant with this id exists");
+		if (await readTenant(c.env.CONFIG, id)) throw problem("tenant_exists");
 		const record = { id, name: name ?? null, created_at: new Date().toISOString() };
 		await c.env.CONFIG.put(tenantKey(id), JSON.stringify(record));
 		const key = await issueKey(c.env.CONFIG, id);
@@ -134,10 +136,11 @@ tenants.openapi(
 			const key = TenantKeyRecordSchema.parse(await kv.get(name, "json"));
 			await deleteApiKey(kv, id, key);
 		}
-		for (const prefix of [`source:${id}:`, `subscription:${id}:`, `spool:${id}:`]) {
+		const sources = sourceKey(id, "");
+		for (const prefix of [sources, legacySubscriptionKey(id, ""), spoolKey(id, "")]) {
 			for (const name of await listAllKeys(kv, prefix)) {
 				await kv.delete(name);
-				if (prefix.startsWith("source:")) forgetSource(id, name.slice(prefix.length));
+				if (prefix === sources) forgetSource(id, name.slice(prefix.length));
 			}
 		}
 		await c.env.TENANT.getByName(id).destroy();

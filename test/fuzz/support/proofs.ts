@@ -3,7 +3,7 @@
  * junk, near misses, wrong secrets, other bodies, duplicated headers) that must never verify.
  */
 import fc from "fast-check";
-import { toBase64, utf8 } from "../../../src/verify/crypto";
+import { toBase64, utf8 } from "../../../src/crypto/bytes";
 import { hostileString } from "./hostile";
 
 export const SECRET = "Fuzz-Secret-0123456789abcdef";

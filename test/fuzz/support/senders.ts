@@ -3,8 +3,8 @@
  * it proves a body in each style the provider really sends, and forgeries that must never verify.
  */
 import fc from "fast-check";
+import { standardSignature, whsecKey } from "../../../src/crypto/standard-webhooks";
 import { signCloudcontactai, signCloudcontactaiLegacy } from "../../../src/verify/cloudcontactai";
-import { standardSignature, whsecKey } from "../../../src/verify/standardwebhooks";
 import { telerivetBasicAuth } from "../../../src/verify/telerivet";
 import { signVoipbin } from "../../../src/verify/voipbin";
 import { signVoxsig } from "../../../src/verify/voxsig";

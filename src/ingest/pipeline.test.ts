@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../../test/builders/voipbin";
+import type { SignedRequest } from "../../test/support/ingest";
+import type { AppendInput, HandOffOutcome } from "../fanout/hand-off";
+import { providerOf, type SourceConfig, SourceConfigSchema } from "../providers";
+import { type IngestDeps, MAX_BODY_BYTES, runIngest } from "./pipeline";
+
+const NOW = Date.parse("2026-11-20T10:00:06Z");
+const VOIPBIN = SourceConfigSchema.parse({ provider: "voipbin", secret: VOIPBIN_SECRET });
+
+/** Dependencies over one stored source (`acme/vb`) and a hand-off that answers `held`. */
+function deps(held: (input: AppendInput) => HandOffOutcome = appended) {
+	const handedOff: AppendInput[] = [];
+	const d: IngestDeps = {
+		readSource: async (tenant, source): Promise<SourceConfig | null> =>
+			tenant === "acme" && source === "vb" ? VOIPBIN : null,
+		providerOf,
+		handOff: async (input) => {
+			handedOff.push(input);
+			return held(input);
+		},
+		now: () => NOW,
+	};
+	return { deps: d, handedOff };
+}
+
+function appended(input: AppendInput): HandOffOutcome {
+	return { id: input.envelope.id, sequence: 1, duplicate: false, via: "log" };
+}
+
+function request(req: SignedRequest, path: { tenant?: string; source?: string } = {}) {
+	return {
+		tenant: path.tenant ?? "acme",
+		source: path.source ?? "vb",
+		url: new URL("https://hookfan.test/in/acme/vb"),
+		headers: new Headers(req.headers),
+		body: new Response(req.body).body,
+	};
+}
+
+describe("runIngest", () => {
+	it("accepts a signed VoIPbin hangup and hands off its normalized envelope", async () => {
+		const { deps: d, handedOff } = deps();
+		const outcome = await runIngest(request(await voipbinRequest(voipbinCall("call_hungup"))), d);
+		expect(outcome).toMatchObject({ kind: "accepted", sequence: 1, via: "log" });
+		expect(handedOff).toHaveLength(1);
+		expect(handedOff[0]?.envelope).toMatchObject({
+			tenant: "acme",
+			source: "vb",
+			provider: "voipbin",
+			type: "call.hangup",
+			received_at: "2026-11-20T10:00:06.000Z",
+		});
+		expect(outcome.kind === "accepted" && outcome.id).toBe(handedOff[0]?.envelope.id);
+	});
+
+	it("reports a duplicate when the log already holds the event", async () => {
+		const { deps: d } = deps(() => ({ id: "evt_first", sequence: 1, duplicate: true, via: "log" }));
+		const outcome = await runIngest(request(await voipbinRequest(voipbinCall("call_hungup"))), d);
+		expect(outcome).toEqual({ kind: "duplicate", id: "evt_first", sequence: 1 });
+	});
+
+	it("refuses an unknown source and an id that cannot be one alike, without handing off", async () => {
+		const { deps: d, handedOff } = deps();
+		const req = await voipbinRequest(voipbinCall("call_hungup"));
+		expect(await runIngest(request(req, { source: "other" }), d)).toEqual({ kind: "unknown_source" });
+		expect(await runIngest(request(req, { tenant: "../acme" }), d)).toEqual({ kind: "unknown_source" });
+		expect(handedOff).toEqual([]);
+	});
+
+	it("refuses a request signed with another secret as unauthorized, keeping the reason for logs", async () => {
+		const { deps: d, handedOff } = deps();
+		const outcome = await runIngest(request(await voipbinRequest(voipbinCall("call_hungup"), "wrong")), d);
+		expect(outcome).toEqual({ kind: "unauthorized", reason: "bad_signature" });
+		expect(handedOff).toEqual([]);
+	});
+
+	it("refuses a body over the limit, declared or not, and a form sent to a JSON source", async () => {
+		const { deps: d } = deps();
+		const req = await voipbinRequest(voipbinCall("call_hungup", { note: "x".repeat(MAX_BODY_BYTES) }));
+		const undeclared = request(req);
+		undeclared.headers.delete("content-length");
+		expect(await runIngest(undeclared, d)).toEqual({ kind: "body_too_large", limitBytes: MAX_BODY_BYTES });
+		const declared = request(await voipbinRequest(voipbinCall("call_hungup")));
+		declared.headers.set("content-length", String(MAX_BODY_BYTES + 1));
+		expect(await runIngest(declared, d)).toEqual({ kind: "body_too_large", limitBytes: MAX_BODY_BYTES });
+		const form = request(await voipbinRequest(voipbinCall("call_hungup")));
+		form.headers.set("content-type", "application/x-www-form-urlencoded");
+		expect(await runIngest(form, d)).toEqual({ kind: "unsupported_media_type", format: "json" });
+	});
+
+	it("refuses a signed body that is not JSON, or not VoIPbin's shape", async () => {
+		const { deps: d } = deps();
+		expect(await runIngest(request(await voipbinRequest("not json")), d)).toMatchObject({ kind: "invalid_payload" });
+		const signed = await voipbinRequest({});
+		expect(await runIngest(request({ ...signed, body: "{" }), d)).toMatchObject({ kind: "malformed_body" });
+	});
+
+	it("passes the hand-off's refusals on: too large to store, and unavailable", async () => {
+		const req = () => voipbinRequest(voipbinCall("call_hungup"));
+		const tooLarge = deps(() => ({ refused: "too_large", limitBytes: 1_900_000 })).deps;
+		expect(await runIngest(request(await req()), tooLarge)).toEqual({
+			kind: "envelope_too_large",
+			limitBytes: 1_900_000,
+		});
+		const down = deps(() => ({ refused: "unavailable" })).deps;
+		expect(await runIngest(request(await req()), down)).toEqual({ kind: "unavailable" });
+	});
+});
