@@ -54,8 +54,15 @@ export function onError(err: Error, c: Context): Response {
 	if (err instanceof Problem) return renderProblem(err);
 	// Hono's own validators throw these for malformed JSON or a missing content type: client errors.
 	if (err instanceof HTTPException && err.status < 500) {
-		const code = err.status === 415 ? "unsupported_media_type" : "malformed_body";
-		return renderProblem(new Problem(err.status, code, err.message || "Bad request"));
+		if (err.status === 415) {
+			const given = c.req.header("content-type") || "no content type";
+			return renderProblem(
+				new Problem(415, "unsupported_media_type", "Unsupported content type", {
+					detail: `This route accepts application/json; the request has ${given.slice(0, 100)}.`,
+				}),
+			);
+		}
+		return renderProblem(new Problem(err.status, "malformed_body", err.message || "Bad request"));
 	}
 	log("error", "unhandled error", { path: c.req.path, error: String(err?.stack ?? err) });
 	return renderProblem(new Problem(500, "internal_error", "Internal server error"));

@@ -8,6 +8,7 @@ import { requireTenant } from "../../auth";
 import { subscriptionKey } from "../../config";
 import { ulid } from "../../ids";
 import { Problem } from "../../problem";
+import { unmatchablePatterns } from "../../schema/event-types";
 import { type Subscription, SubscriptionSchema } from "../../schema/subscription";
 import { toBase64 } from "../../verify/crypto";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf } from "./common";
@@ -93,6 +94,17 @@ function checkTarget(env: Env, url: string | undefined): void {
 	}
 }
 
+/** A filter that no event can ever match is a typo: 422 naming the closest known types. */
+function checkEventTypes(patterns: readonly string[] | undefined): void {
+	const unknown = unmatchablePatterns(patterns ?? []);
+	if (unknown.length === 0) return;
+	const said = unknown.map((u) => `"${u.pattern}" (did you mean ${u.did_you_mean.map((k) => `"${k}"`).join(", ")}?)`);
+	throw new Problem(422, "unknown_event_type", "An event type in event_types never occurs", {
+		detail: `event_types: no event can match ${said.join("; ")}. Types are the canonical ones in docs/events.md, <provider>.<provider_type>, * or <prefix>.*.`,
+		unknown_event_types: unknown,
+	});
+}
+
 /** Writes through: the Durable Object first (what delivery reads), then the KV mirror. */
 async function save(env: Env, tenant: string, sub: Subscription): Promise<void> {
 	await env.TENANT.getByName(tenant).putSubscription(sub);
@@ -125,6 +137,7 @@ subscriptions.openapi(
 	async (c) => {
 		const input = c.req.valid("json");
 		checkTarget(c.env, input.url);
+		checkEventTypes(input.event_types);
 		const secret = newSecret();
 		const sub = SubscriptionSchema.parse({ ...input, id: `sub_${ulid()}`, secrets: [secret], status: "active" });
 		await save(c.env, c.get("tenant"), sub);
@@ -183,6 +196,7 @@ subscriptions.openapi(
 	async (c) => {
 		const { sources, ...patch } = c.req.valid("json");
 		checkTarget(c.env, patch.url);
+		checkEventTypes(patch.event_types);
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
 		const sub = SubscriptionSchema.parse({
 			...current,
