@@ -3,7 +3,14 @@
  * `fetch` is injected, so this runs the same in the Durable Object, the queue consumer and unit tests.
  */
 import { VERSION } from "../version";
-import { type Classification, classifyError, classifyResponse } from "./classify";
+import {
+	ANSWER_PREFIX_BYTES,
+	type Classification,
+	classifyError,
+	classifyResponse,
+	describeError,
+	describeResponse,
+} from "./classify";
 import { signDelivery } from "./sign";
 
 /** Default wait for a subscriber's answer. */
@@ -26,6 +33,38 @@ export interface AttemptOutcome {
 	/** The subscriber's status code, or null when none came back. */
 	status: number | null;
 	latencyMs: number;
+	/** A failure in words (connection refused, timeout after 15 s, HTTP 500 and the answer's start). */
+	detail?: string;
+}
+
+/**
+ * The first bytes of a failed answer, then the connection is released: a subscriber's error page may be
+ * large, and only its start says anything useful.
+ */
+async function answerPrefix(res: Response): Promise<string> {
+	if (!res.body) return "";
+	const reader = res.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		while (size < ANSWER_PREFIX_BYTES) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			chunks.push(value);
+			size += value.byteLength;
+		}
+	} catch {
+		// A body cut off midway still says what came before.
+	} finally {
+		await reader.cancel().catch(() => {});
+	}
+	const bytes = new Uint8Array(size);
+	let at = 0;
+	for (const c of chunks) {
+		bytes.set(c, at);
+		at += c.byteLength;
+	}
+	return new TextDecoder().decode(bytes.subarray(0, ANSWER_PREFIX_BYTES));
 }
 
 /** Sends one attempt and reports what happened. Never throws for the subscriber's failures. */
@@ -33,22 +72,26 @@ export async function attemptDelivery(req: DeliveryRequest, fetcher: typeof fetc
 	const bytes = new TextEncoder().encode(req.body);
 	const signed = await signDelivery(req.secrets, req.eventId, Math.floor(req.now / 1000), bytes);
 	const started = Date.now();
+	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	try {
 		const res = await fetcher(req.url, {
 			method: "POST",
 			headers: { "content-type": "application/json", "user-agent": `hookfan/${VERSION}`, ...signed },
 			body: bytes,
 			redirect: "manual",
-			signal: AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+			signal: AbortSignal.timeout(timeoutMs),
 		});
-		// Nobody reads the answer's body; release the connection instead of buffering it.
-		await res.body?.cancel();
-		return {
-			classification: classifyResponse(res.status, res.headers, Date.now()),
-			status: res.status,
-			latencyMs: Date.now() - started,
-		};
+		const classification = classifyResponse(res.status, res.headers, Date.now());
+		if (classification.outcome === "delivered") {
+			// Nobody reads a success's body; release the connection instead of buffering it.
+			await res.body?.cancel();
+			return { classification, status: res.status, latencyMs: Date.now() - started };
+		}
+		const latencyMs = Date.now() - started;
+		const detail = describeResponse(res.status, await answerPrefix(res), res.headers.get("location"));
+		return { classification, status: res.status, latencyMs, detail };
 	} catch (err) {
-		return { classification: classifyError(err), status: null, latencyMs: Date.now() - started };
+		const detail = describeError(err, timeoutMs);
+		return { classification: classifyError(err), status: null, latencyMs: Date.now() - started, detail };
 	}
 }

@@ -8,7 +8,6 @@
  * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
-import type { ErrorClass } from "./classify";
 import { headSequence, metaNumber, setMeta } from "./log-store";
 
 export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
@@ -175,7 +174,8 @@ export interface AttemptRecord {
 	eventId: string;
 	at: number;
 	status: number | null;
-	error: ErrorClass | null;
+	/** The error class, then the failure in words: `http_status: HTTP 500: "..."` (classify.ts errorText). */
+	error: string | null;
 	latencyMs: number;
 	nextAt: number | null;
 }
