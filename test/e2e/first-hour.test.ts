@@ -1,8 +1,8 @@
 /**
  * A newcomer's first hour against a real `wrangler dev`, as a shell user sees it: the landing page at
  * `/`, `npm run demo` against the running gateway printing a key that works, `npm run receiver`
- * showing verified deliveries, and mistakes answered with help (a mistyped event type, the wrong
- * credential, a wrong content type).
+ * showing verified deliveries, `npm run dev` refusing a busy port in one line, and mistakes answered
+ * with help (a mistyped event type, the wrong credential, a wrong content type).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -92,11 +92,26 @@ describe("the first hour", () => {
 		});
 		expect(res.status).toBe(200);
 		await expect.poll(() => out, { timeout: 20_000 }).toMatch(/#1 call\.hangup from vb +evt_\w+ +signature verified/);
-		expect(out).toContain('"hangup_reason": "normal"');
+		await expect.poll(() => out).toContain('"hangup_reason": "normal"');
 
 		// Anything not signed with the secret is refused, and said so.
 		await fetch(`http://127.0.0.1:${RECEIVER_PORT}/hooks`, { method: "POST", body: "{}" });
 		await expect.poll(() => out).toMatch(/rejected: .*answered 400/);
+	});
+
+	it("npm run dev on a port in use says so in one line instead of moving to another port", async () => {
+		const run = promisify(execFile)(process.execPath, ["scripts/dev.mjs", "--port", String(PORT)], {
+			timeout: 30_000,
+		});
+		const failed = (await run.then(
+			() => null,
+			(err: unknown) => err,
+		)) as { code: number; stdout: string; stderr: string } | null;
+		expect(failed?.code).toBe(1);
+		expect(failed?.stderr.trim().split("\n")).toEqual([
+			`hookfan: port ${PORT} is in use (another npm run dev?). Use that one, or start another with its own port and state: npm run dev -- --port ${PORT + 1}`,
+		]);
+		expect(failed?.stdout).toBe("");
 	});
 
 	it("answers mistakes with help: a mistyped event type, the wrong credential, a wrong content type", async () => {
