@@ -14,16 +14,16 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
-const valueOf = (name) => {
+const argValue = (name) => {
 	const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
 	if (i < 0) return undefined;
 	return args[i].includes("=") ? args[i].slice(name.length + 1) : args[i + 1];
 };
-const port = Number(valueOf("--port") ?? 8787);
+const port = Number(argValue("--port") ?? 8787);
 const extra = [];
-if (valueOf("--port") === undefined) extra.push("--port", String(port));
-const state = valueOf("--persist-to") ?? (port === 8787 ? ".wrangler/state" : `.wrangler/state-${port}`);
-if (valueOf("--persist-to") === undefined && port !== 8787) extra.push("--persist-to", state);
+if (argValue("--port") === undefined) extra.push("--port", String(port));
+const state = argValue("--persist-to") ?? (port === 8787 ? ".wrangler/state" : `.wrangler/state-${port}`);
+if (argValue("--persist-to") === undefined && port !== 8787) extra.push("--persist-to", state);
 
 /** Whether something already listens on the port (any address wrangler would bind). */
 function busy(p) {
