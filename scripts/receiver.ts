@@ -50,6 +50,13 @@ const server = createServer(async (req, res) => {
 	}
 });
 
+// Started in the background through npm (`npm run receiver ... &`), `kill %1` stops npm but not this
+// process, which would keep the port: leave when the parent goes.
+const parent = process.ppid;
+setInterval(() => {
+	if (process.ppid !== parent) process.exit(0);
+}, 500).unref();
+
 server.on("error", (err) => {
 	console.error(`Cannot listen on port ${values.port}: ${err.message}. Choose another: --port 9001`);
 	process.exit(1);
