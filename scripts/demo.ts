@@ -6,10 +6,14 @@
  * provider signs it. The subscriber checks every delivery's Standard Webhooks signature with the
  * `standardwebhooks` package, as any subscriber would, and the demo prints what arrived.
  *
- * Which gateway: `--url <url>` (or HOOKFAN_URL) if given; else `npm run dev` when it answers on
- * http://localhost:8787 (with ADMIN_TOKEN from the environment, default `dev-admin-token`, as
- * `npm run dev` sets it); else a `wrangler dev` of its own on `--port` (default: a free port), with a
- * random admin token and throwaway state, stopped at the end. `--timeout <s>` bounds the wait (20 s).
+ * Which gateway: `--url <url>` (or HOOKFAN_URL) if given; else `npm run dev` when a hookfan answers on
+ * localhost port 8787, 8788 or 8789 (a second `wrangler dev` takes the next free port), with
+ * ADMIN_TOKEN from the environment, default `dev-admin-token`, as `npm run dev` sets it; else a
+ * `wrangler dev` of its own on `--port` (default: a free port), with a random admin token and
+ * throwaway state, stopped at the end. `--timeout <s>` bounds the wait (20 s).
+ *
+ * On a running gateway it leaves its tenant behind, so the printed key works in the console and the
+ * API; the subscription pointed at this process, so the demo pauses it on the way out.
  *
  * Runs on Node 22 with type stripping: `node --experimental-strip-types scripts/demo.ts`.
  */
@@ -27,6 +31,8 @@ import { Webhook } from "standardwebhooks";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const DEV_URL = "http://localhost:8787";
+/** Where `npm run dev` answers: 8787, or the next ports wrangler takes when that one is busy. */
+const DEV_PORTS = [8787, 8788, 8789];
 const CCAI_CLIENT_ID = "1231";
 /** What to undo on the way out, newest first: registered as soon as there is something to undo. */
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -176,6 +182,26 @@ async function answersHealth(url: string): Promise<boolean> {
 	}
 }
 
+/** Whether a hookfan (not some other server with a health check) answers at `url`. */
+async function isHookfan(url: string): Promise<boolean> {
+	if (!(await answersHealth(url))) return false;
+	try {
+		const res = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(2000) });
+		return ((await res.json()) as { info?: { title?: string } }).info?.title === "hookfan";
+	} catch {
+		return false;
+	}
+}
+
+/** The first `npm run dev` answering on one of DEV_PORTS, or null. */
+async function runningDev(): Promise<string | null> {
+	for (const port of DEV_PORTS) {
+		const url = `http://localhost:${port}`;
+		if (await isHookfan(url)) return url;
+	}
+	return null;
+}
+
 /** A free loopback port: listen on 0, note the port, close. */
 async function freePort(): Promise<number> {
 	const server = createServer().listen(0, "127.0.0.1");
@@ -191,7 +217,9 @@ async function startWrangler(port: number): Promise<Gateway> {
 	const adminToken = randomBytes(24).toString("hex");
 	const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", dir];
 	args.push("--var", `ADMIN_TOKEN:${adminToken}`, "--var", "ALLOW_INSECURE_TARGETS:true");
-	console.log(`Starting wrangler dev on port ${port} (nothing answers on ${DEV_URL}; takes a few seconds)...`);
+	console.log(
+		`Starting wrangler dev on port ${port} (no \`npm run dev\` answers on ${DEV_URL}; takes a few seconds)...`,
+	);
 	// Its own process group, so that stopping it also stops the workerd it spawns.
 	const child: ChildProcess = spawn(process.execPath, [WRANGLER, ...args], {
 		cwd: ROOT,
@@ -226,7 +254,7 @@ async function startWrangler(port: number): Promise<Gateway> {
 
 async function findGateway(opts: { url?: string | undefined; port?: string | undefined }): Promise<Gateway> {
 	const adminToken = process.env.ADMIN_TOKEN || "dev-admin-token";
-	const url = opts.url ?? process.env.HOOKFAN_URL ?? (!opts.port && (await answersHealth(DEV_URL)) ? DEV_URL : null);
+	const url = opts.url ?? process.env.HOOKFAN_URL ?? (opts.port ? null : await runningDev());
 	if (url) return { url: url.replace(/\/$/, ""), adminToken, ours: false, stop: async () => {} };
 	return startWrangler(opts.port ? Number(opts.port) : await freePort());
 }
@@ -294,7 +322,9 @@ async function main(): Promise<number> {
 		const apiKey = String(created.api_key);
 		console.log(`\nGateway      ${gw.url}  (${gw.ours ? "wrangler dev started by this demo" : "already running"})`);
 		console.log(`Subscriber   ${hookUrl}  (in this process)`);
-		console.log(`Tenant       ${tenant}  (API key ${apiKey.slice(0, 10)}...)`);
+		// The whole key: it is the user's own local tenant, and the console and `/v1` need it.
+		console.log(`Tenant       ${tenant}`);
+		console.log(`API key      ${apiKey}`);
 
 		const sources = [];
 		for (const sample of SAMPLES) {
@@ -347,8 +377,25 @@ async function main(): Promise<number> {
 		console.log(
 			`\nAll ${SAMPLES.length} webhooks were proven authentic, normalized, logged and delivered, and every delivery verified.`,
 		);
-		const next = gw.ours ? "keep one running with `npm run dev`: the demo then uses it" : `GET ${gw.url}/v1/events`;
-		console.log(`Next: ${next}, and /docs on the gateway describes the whole API.`);
+		if (gw.ours) {
+			console.log(
+				"\nThis gateway stops now and its state is deleted, so the key above stops working. To keep the" +
+					"\ntenant and look at it in the console, run `npm run dev` in another terminal and then `npm run demo`" +
+					"\nagain: the demo uses that gateway (or any other one: `npm run demo -- --url http://localhost:8790`).",
+			);
+		} else {
+			// Its subscriber stops with this process: paused, the subscription keeps future events instead of
+			// failing them against a closed port.
+			await api(gw, apiKey, "POST", `/v1/subscriptions/${sub.id}/pause`);
+			console.log(`\nLeft behind on ${gw.url}: tenant ${tenant}, its 5 sources, the 5 events, and subscription`);
+			console.log(`${sub.id}, paused (its subscriber was this process). Look at them:`);
+			console.log(`  console  ${gw.url}/console  (sign in with the API key above)`);
+			console.log(`  API      curl -s ${gw.url}/v1/events -H 'authorization: Bearer ${apiKey}'`);
+			console.log(
+				`Remove them: curl -X DELETE ${gw.url}/v1/tenants/${tenant} -H 'authorization: Bearer <ADMIN_TOKEN>'`,
+			);
+		}
+		console.log(`The API reference: ${gw.url}/docs.`);
 		return 0;
 	} catch (err) {
 		console.error(`\nDemo failed: ${(err as Error).message}`);

@@ -12,7 +12,21 @@ import { MAX_API_BODY_BYTES, problem } from "./problem";
 
 export type TenantVariables = { tenant: string; keyId: string };
 
-const unauthorized = () => problem("unauthorized", {}, { "www-authenticate": "Bearer" });
+/**
+ * The same answer whatever was presented (nothing, a wrong token, the other kind of credential): it
+ * names the credential the route takes, never how close the one given was.
+ */
+const unauthorized = (takes: "admin" | "tenant") =>
+	problem(
+		"unauthorized",
+		{
+			detail:
+				takes === "admin"
+					? "This route takes the admin token: Authorization: Bearer <ADMIN_TOKEN>. Tenant API keys (hf_...) are not accepted here."
+					: "This route takes a tenant API key: Authorization: Bearer hf_... (POST /v1/tenants returns one). The admin token is not accepted here.",
+		},
+		{ "www-authenticate": "Bearer" },
+	);
 
 function bearer(header: string | undefined): string | null {
 	const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
@@ -52,17 +66,17 @@ export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) 
 		});
 	}
 	const presented = bearer(c.req.header("authorization"));
-	if (presented === null || !timingSafeEqualText(presented, expected)) throw unauthorized();
+	if (presented === null || !timingSafeEqualText(presented, expected)) throw unauthorized("admin");
 	await limitBody(c, next);
 });
 
 /** Tenant routes: `Authorization: Bearer hf_...`; sets `tenant` and `keyId`. */
 export const requireTenant = createMiddleware<{ Bindings: Env; Variables: TenantVariables }>(async (c, next) => {
 	const presented = bearer(c.req.header("authorization"));
-	if (presented === null || !presented.startsWith("hf_") || presented.length > 200) throw unauthorized();
+	if (presented === null || !presented.startsWith("hf_") || presented.length > 200) throw unauthorized("tenant");
 	// The lookup is by hash, so no stored key is ever compared with the presented one byte by byte.
 	const record = await readApiKey(c.env.CONFIG, await hashApiKey(presented));
-	if (!record) throw unauthorized();
+	if (!record) throw unauthorized("tenant");
 	c.set("tenant", record.tenant);
 	c.set("keyId", record.key_id);
 	await limitBody(c, next);

@@ -15,6 +15,7 @@ import { stats } from "./routes/api/stats";
 import { subscriptions } from "./routes/api/subscriptions";
 import { tenants } from "./routes/api/tenants";
 import { mountDocs } from "./routes/docs";
+import { mountHome } from "./routes/home";
 import { ingest } from "./routes/ingest";
 import { mountSchemas } from "./routes/schemas";
 
@@ -25,6 +26,7 @@ app.onError(onError);
 app.notFound(() => {
 	throw notFound();
 });
+mountHome(app);
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/in", ingest);
 app.route("/", tenants);

@@ -2,7 +2,9 @@ import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
 import { onError, PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, problem, renderProblem } from "./problem";
 
-const context = { req: { path: "/v1/x" } } as Parameters<typeof onError>[1];
+const context = {
+	req: { path: "/v1/x", header: (name: string) => (name === "content-type" ? "text/plain" : undefined) },
+} as unknown as Parameters<typeof onError>[1];
 
 describe("problem", () => {
 	it.each(Object.keys(PROBLEM_CODES) as ProblemCode[])("renders %s with its one status and title", async (code) => {
@@ -25,12 +27,16 @@ describe("problem", () => {
 });
 
 describe("onError", () => {
-	it("renders Hono's client errors as malformed_body or unsupported_media_type, with their message as detail", async () => {
+	it("renders Hono's client errors as malformed_body or unsupported_media_type, with a detail saying what went wrong", async () => {
 		const malformed = onError(new HTTPException(400, { message: "Malformed JSON in request body" }), context);
 		expect(malformed.status).toBe(400);
 		expect(await malformed.json()).toMatchObject({ code: "malformed_body", detail: "Malformed JSON in request body" });
 		const unsupported = onError(new HTTPException(415, { message: "" }), context);
-		expect(await unsupported.json()).toMatchObject({ status: 415, code: "unsupported_media_type" });
+		expect(await unsupported.json()).toMatchObject({
+			status: 415,
+			code: "unsupported_media_type",
+			detail: "This route accepts application/json; the request has text/plain.",
+		});
 	});
 
 	it("answers anything else with a bare 500 that reveals nothing", async () => {

@@ -31,6 +31,8 @@ export const PROBLEM_CODES = {
 	validation_failed: { status: 422, title: "The request does not fit the schema" },
 	invalid_cursor: { status: 422, title: "The cursor is not one this API gave out" },
 	invalid_target: { status: 422, title: "The subscriber URL is not allowed" },
+	// An `event_types` entry no event can match (a typo); `did_you_mean` lists the closest known types.
+	unknown_event_type: { status: 422, title: "An event type in event_types never occurs" },
 	internal_error: { status: 500, title: "Internal server error" },
 	admin_token_unset: { status: 503, title: "Admin API disabled" },
 	unavailable: { status: 503, title: "Temporarily unable to accept events" },
@@ -96,8 +98,15 @@ export function onError(err: Error, c: Context): Response {
 	if (err instanceof Problem) return renderProblem(err);
 	// Hono's own validators throw these for malformed JSON or a missing content type: client errors.
 	if (err instanceof HTTPException && err.status < 500) {
-		const code = err.status === 415 ? "unsupported_media_type" : "malformed_body";
-		return renderProblem(problem(code, err.message ? { detail: err.message } : {}));
+		if (err.status === 415) {
+			const given = c.req.header("content-type") || "no content type";
+			return renderProblem(
+				problem("unsupported_media_type", {
+					detail: `This route accepts application/json; the request has ${given.slice(0, 100)}.`,
+				}),
+			);
+		}
+		return renderProblem(problem("malformed_body", err.message ? { detail: err.message } : {}));
 	}
 	log("error", "unhandled error", { path: c.req.path, error: String(err?.stack ?? err) });
 	return renderProblem(problem("internal_error"));

@@ -5,6 +5,7 @@
  */
 import { mapLimit } from "./api.js";
 import { badge, h, replaceKeepingFocus, time } from "./dom.js";
+import { errorWords } from "./words.js";
 
 const PAGE = 25;
 const OPEN = new Set(["pending", "queued", "in_flight"]);
@@ -311,7 +312,7 @@ export function eventDetailView(ctx, root, id) {
 									h("td", {}, badge(d.state)),
 									h("td", { class: "num" }, String(d.attempts)),
 									h("td", {}, d.last_status === null ? "—" : String(d.last_status)),
-									h("td", {}, d.last_error ?? "—"),
+									h("td", {}, d.last_error ? errorWords(d.last_status, d.last_error) : "—"),
 									h("td", {}, d.next_attempt_at ? time(d.next_attempt_at) : "—"),
 									h(
 										"td",
@@ -364,7 +365,7 @@ export function eventDetailView(ctx, root, id) {
 					{},
 					badge(ok ? "delivered" : "failed", a.status === null ? "no answer" : `HTTP ${a.status}`),
 					` ${a.latency_ms} ms`,
-					a.error ? ` · ${a.error}` : "",
+					a.error ? ` · ${errorWords(a.status, a.error)}` : "",
 					a.next_attempt_at ? [" · next retry ", time(a.next_attempt_at)] : "",
 				),
 			),

@@ -1,19 +1,30 @@
 /**
- * Subscriptions: where events go and how delivery stands (status, backlog, last success and error,
- * the day's success rate), with the actions a tenant needs: pause, resume, replay, rotate the secret,
- * edit filters. Reads GET /v1/subscriptions/{id} (state) and GET /v1/stats; acts through the same API.
+ * Subscriptions: where events go and how delivery stands (status, backlog, last success and error in
+ * words, the next retry, the day's success rate), with the actions a tenant needs: create, edit,
+ * delete, pause, resume, retry now, replay, rotate the secret. Reads GET /v1/subscriptions/{id}
+ * (state), its latest attempt and GET /v1/stats; acts through the same public API.
  */
 
 import { mapLimit } from "./api.js";
 import { successChart } from "./chart.js";
 import { field, openDialog } from "./dialog.js";
 import { badge, copy, h, ms, replaceKeepingFocus, time } from "./dom.js";
+import { errorWords } from "./words.js";
 
 export function subscriptionsView(ctx, root) {
 	const body = h("div", { class: "cards" });
 	root.append(
 		h("h1", { tabindex: "-1" }, "Subscriptions"),
-		h("p", { class: "lead" }, "Create them with POST /v1/subscriptions; manage delivery here."),
+		h("p", { class: "lead" }, "Where events go, and how their delivery stands."),
+		h(
+			"div",
+			{ class: "actions" },
+			h(
+				"button",
+				{ type: "button", dataset: { key: "new-subscription" }, onclick: () => edit(null) },
+				"New subscription…",
+			),
+		),
 		body,
 	);
 
@@ -27,8 +38,25 @@ export function subscriptionsView(ctx, root) {
 		}
 	}
 
+	/** Sends the waiting head event now: POST /v1/events/{id}/redeliver to this subscription (a fresh schedule). */
+	async function retryNow(sub, waiting) {
+		try {
+			await ctx.api("POST", `/v1/events/${encodeURIComponent(waiting.event_id)}/redeliver`, {
+				subscription_id: sub.id,
+			});
+			ctx.announce(`Retrying event #${waiting.sequence} to ${ctx.label(sub.id)} now.`);
+			await ctx.refresh();
+		} catch (err) {
+			ctx.announce(`Retry failed: ${err.message}`, "error");
+		}
+	}
+
 	function card(sub) {
 		const state = sub.state;
+		// The latest attempt, when it failed and planned another: the event waits for that time.
+		const latest = sub.latestAttempt;
+		const waiting =
+			latest?.error && latest.next_attempt_at && state && state.head_sequence > state.cursor ? latest : null;
 		const stats = ctx.stats?.subscriptions.find((s) => s.subscription_id === sub.id);
 		const day = stats?.windows["24h"];
 		const hour = stats?.windows["1h"];
@@ -74,10 +102,15 @@ export function subscriptionsView(ctx, root) {
 						? h(
 								"span",
 								{ class: "error-text" },
-								`${lastError.status ?? "no answer"} ${lastError.error ?? ""} · `,
+								`${errorWords(lastError.status, lastError.error)} · `,
 								time(lastError.at),
 							)
 						: "none",
+				),
+				fact(
+					"Next retry",
+					waiting ? [time(waiting.next_attempt_at), " (", time(waiting.next_attempt_at, true), ")"] : "none waiting",
+					waiting ? `event #${waiting.sequence}, attempt ${waiting.attempt} failed` : null,
 				),
 				fact(
 					"24 h",
@@ -114,20 +147,24 @@ export function subscriptionsView(ctx, root) {
 							},
 							"Pause",
 						),
+				waiting && sub.ordering === "ordered" && sub.status === "active"
+					? h("button", { type: "button", dataset: key("retry"), onclick: () => retryNow(sub, waiting) }, "Retry now")
+					: null,
 				h(
 					"button",
 					{ type: "button", class: "secondary", dataset: key("replay"), onclick: () => replay(sub) },
 					"Replay…",
 				),
-				h(
-					"button",
-					{ type: "button", class: "secondary", dataset: key("filters"), onclick: () => editFilters(sub) },
-					"Edit filters…",
-				),
+				h("button", { type: "button", class: "secondary", dataset: key("edit"), onclick: () => edit(sub) }, "Edit…"),
 				h(
 					"button",
 					{ type: "button", class: "secondary", dataset: key("rotate"), onclick: () => rotate(sub) },
 					"Rotate secret…",
+				),
+				h(
+					"button",
+					{ type: "button", class: "secondary", dataset: key("delete"), onclick: () => remove(sub) },
+					"Delete…",
 				),
 			),
 		);
@@ -157,20 +194,79 @@ export function subscriptionsView(ctx, root) {
 		});
 	}
 
-	function editFilters(sub) {
-		const types = h("input", { name: "event_types", type: "text", value: sub.event_types.join(", "), class: "mono" });
+	/** The signing secret, shown once (after a creation or a rotation). */
+	function secretStep(title, secret) {
+		const value = h("input", {
+			type: "text",
+			readonly: true,
+			value: secret,
+			class: "mono url-field",
+			id: "new-secret",
+		});
+		return {
+			title,
+			body: [
+				h("p", { class: "warning" }, "Shown only now: store it with the subscriber before you close this."),
+				field("Secret", value),
+				h(
+					"button",
+					{
+						type: "button",
+						class: "secondary small",
+						onclick: async () =>
+							ctx.announce((await copy(secret, value)) ? "Copied the secret." : "Press Ctrl+C to copy it."),
+					},
+					"Copy secret",
+				),
+			],
+			doneLabel: "I have stored it",
+		};
+	}
+
+	/** Creates (sub null) or changes a subscription: URL, filters, ordering, retry schedule. */
+	function edit(sub) {
+		const url = h("input", { name: "url", type: "url", value: sub?.url ?? "", class: "mono", required: true });
+		const description = h("input", { name: "description", type: "text", value: sub?.description ?? "" });
+		const types = h("input", {
+			name: "event_types",
+			type: "text",
+			value: (sub?.event_types ?? ["*"]).join(", "),
+			class: "mono",
+		});
 		const boxes = ctx.sources.map((s) =>
 			h(
 				"label",
 				{ class: "check" },
-				h("input", { type: "checkbox", name: "sources", value: s.id, checked: sub.sources?.includes(s.id) }),
+				h("input", { type: "checkbox", name: "sources", value: s.id, checked: sub?.sources?.includes(s.id) }),
 				` ${s.id} `,
 				h("span", { class: "muted" }, `(${s.provider})`),
 			),
 		);
+		const ordering = h(
+			"select",
+			{ name: "ordering" },
+			["ordered", "unordered"].map((o) => h("option", { value: o, selected: (sub?.ordering ?? "ordered") === o }, o)),
+		);
+		const schedule = h("input", {
+			name: "retry_schedule",
+			type: "text",
+			value: sub?.retry_schedule?.join(", ") ?? "",
+			class: "mono",
+			inputmode: "numeric",
+		});
+		const exhausted = h(
+			"select",
+			{ name: "on_exhausted" },
+			[
+				["dead_letter", "give up on the event (dead letter) and go on"],
+				["pause", "pause the subscription"],
+			].map(([v, text]) => h("option", { value: v, selected: (sub?.on_exhausted ?? "dead_letter") === v }, text)),
+		);
 		openDialog({
-			title: `Filters of ${ctx.label(sub.id)}`,
+			title: sub ? `Edit ${ctx.label(sub.id)}` : "New subscription",
 			body: [
+				field("URL", url, "Where hookfan POSTs each event, signed with the subscription's whsec_ secret."),
+				field("Description", description),
 				field("Event types", types, "Comma-separated: *, call.*, message.received …"),
 				h(
 					"fieldset",
@@ -178,20 +274,68 @@ export function subscriptionsView(ctx, root) {
 					h("legend", {}, "Only from these sources (none checked: every source)"),
 					boxes.length ? boxes : h("p", { class: "muted" }, "No sources yet."),
 				),
+				field("Ordering", ordering, "ordered: one at a time, in sequence; unordered: in parallel, faster."),
+				field(
+					"Retry schedule",
+					schedule,
+					"Seconds between retries, comma-separated (30, 300, 3600). Empty: the default schedule.",
+				),
+				field("When retries run out", exhausted),
 			],
-			submitLabel: "Save filters",
+			submitLabel: sub ? "Save subscription" : "Create subscription",
 			onSubmit: async (form) => {
 				const eventTypes = types.value
 					.split(/[\s,]+/)
 					.map((t) => t.trim())
 					.filter(Boolean);
 				if (eventTypes.length === 0) throw new Error("Give at least one event type (* for all).");
+				const retries = schedule.value
+					.split(/[\s,]+/)
+					.filter(Boolean)
+					.map(Number);
+				if (retries.some((n) => !Number.isInteger(n) || n < 1))
+					throw new Error("The retry schedule is whole seconds, separated by commas.");
 				const sources = form.getAll("sources");
-				await ctx.api("PATCH", `/v1/subscriptions/${encodeURIComponent(sub.id)}`, {
+				const payload = {
+					url: url.value.trim(),
 					event_types: eventTypes,
-					sources: sources.length ? sources : null,
+					ordering: ordering.value,
+					on_exhausted: exhausted.value,
+					...(description.value ? { description: description.value } : {}),
+					...(retries.length ? { retry_schedule: retries } : {}),
+				};
+				if (sub) {
+					await ctx.api("PATCH", `/v1/subscriptions/${encodeURIComponent(sub.id)}`, {
+						...payload,
+						sources: sources.length ? sources : null,
+					});
+					ctx.announce(`Saved ${ctx.label(sub.id)}.`);
+					void ctx.refresh();
+					return undefined;
+				}
+				const created = await ctx.api("POST", "/v1/subscriptions", {
+					...payload,
+					...(sources.length ? { sources } : {}),
 				});
-				ctx.announce(`Saved the filters of ${ctx.label(sub.id)}.`);
+				ctx.announce(`Created ${created.description ?? created.id}.`);
+				void ctx.refresh();
+				return secretStep(`${created.description ?? created.id} is ready`, created.secret);
+			},
+		});
+	}
+
+	function remove(sub) {
+		openDialog({
+			title: `Delete ${ctx.label(sub.id)}?`,
+			body: h(
+				"p",
+				{},
+				`Nothing more is delivered to ${sub.url}, including events still waiting. This cannot be undone.`,
+			),
+			submitLabel: "Delete subscription",
+			onSubmit: async () => {
+				await ctx.api("DELETE", `/v1/subscriptions/${encodeURIComponent(sub.id)}`);
+				ctx.announce(`Deleted ${ctx.label(sub.id)}.`);
 				void ctx.refresh();
 			},
 		});
@@ -208,31 +352,7 @@ export function subscriptionsView(ctx, root) {
 			submitLabel: "Rotate secret",
 			onSubmit: async () => {
 				const { secret } = await ctx.api("POST", `/v1/subscriptions/${encodeURIComponent(sub.id)}/rotate-secret`);
-				const value = h("input", {
-					type: "text",
-					readonly: true,
-					value: secret,
-					class: "mono url-field",
-					id: "new-secret",
-				});
-				return {
-					title: "New signing secret",
-					body: [
-						h("p", { class: "warning" }, "Shown only now: store it with the subscriber before you close this."),
-						field("Secret", value),
-						h(
-							"button",
-							{
-								type: "button",
-								class: "secondary small",
-								onclick: async () =>
-									ctx.announce((await copy(secret, value)) ? "Copied the secret." : "Press Ctrl+C to copy it."),
-							},
-							"Copy secret",
-						),
-					],
-					doneLabel: "I have stored it",
-				};
+				return secretStep("New signing secret", secret);
 			},
 		});
 	}
@@ -244,14 +364,24 @@ export function subscriptionsView(ctx, root) {
 			if (subs.length === 0) {
 				replaceKeepingFocus(
 					body,
-					h("p", { class: "empty" }, "No subscriptions yet. Create one with POST /v1/subscriptions."),
+					h(
+						"p",
+						{ class: "empty" },
+						"No subscriptions yet. Create one with New subscription… (or POST /v1/subscriptions).",
+					),
 				);
 				return;
 			}
-			// The list has no delivery state; each subscription's GET does.
-			const detailed = await mapLimit(subs, 6, (s) =>
-				ctx.api("GET", `/v1/subscriptions/${encodeURIComponent(s.id)}`).catch(() => s),
-			);
+			// The list has no delivery state; each subscription's GET does, and its latest attempt says
+			// whether the head event waits for a retry.
+			const detailed = await mapLimit(subs, 6, async (s) => {
+				const id = encodeURIComponent(s.id);
+				const [full, attempts] = await Promise.all([
+					ctx.api("GET", `/v1/subscriptions/${id}`).catch(() => s),
+					ctx.api("GET", `/v1/subscriptions/${id}/attempts?limit=1`).catch(() => null),
+				]);
+				return { ...full, latestAttempt: attempts?.data?.[0] ?? null };
+			});
 			replaceKeepingFocus(body, detailed.map(card));
 		},
 	};

@@ -6,7 +6,14 @@
  */
 import { activeSecrets, type Subscription } from "../schema/subscription";
 import { VERSION } from "../version";
-import { type Classification, classifyError, classifyResponse } from "./classify";
+import {
+	ANSWER_PREFIX_BYTES,
+	type Classification,
+	classifyError,
+	classifyResponse,
+	describeError,
+	describeResponse,
+} from "./classify";
 import { signDelivery } from "./sign";
 
 /** Default wait for a subscriber's answer. */
@@ -41,6 +48,38 @@ export interface AttemptOutcome {
 	status: number | null;
 	/** From sending the request to its answer (or the failure), in milliseconds. */
 	latencyMs: number;
+	/** A failure in words (connection refused, timeout after 15 s, HTTP 500 and the answer's start). */
+	detail?: string;
+}
+
+/**
+ * The first bytes of a failed answer, then the connection is released: a subscriber's error page may be
+ * large, and only its start says anything useful.
+ */
+async function answerPrefix(res: Response): Promise<string> {
+	if (!res.body) return "";
+	const reader = res.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		while (size < ANSWER_PREFIX_BYTES) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			chunks.push(value);
+			size += value.byteLength;
+		}
+	} catch {
+		// A body cut off midway still says what came before.
+	} finally {
+		await reader.cancel().catch(() => {});
+	}
+	const bytes = new Uint8Array(size);
+	let at = 0;
+	for (const c of chunks) {
+		bytes.set(c, at);
+		at += c.byteLength;
+	}
+	return new TextDecoder().decode(bytes.subarray(0, ANSWER_PREFIX_BYTES));
 }
 
 /**
@@ -55,6 +94,7 @@ export async function attemptDelivery(
 	const bytes = new TextEncoder().encode(attempt.body);
 	const signed = await signDelivery(attempt.secrets, attempt.eventId, Math.floor(now / 1000), bytes);
 	const started = Date.now();
+	const { timeoutMs } = attempt;
 	try {
 		const res = await fetcher(attempt.url, {
 			method: "POST",
@@ -63,14 +103,17 @@ export async function attemptDelivery(
 			redirect: "manual",
 			signal: AbortSignal.timeout(attempt.timeoutMs),
 		});
-		// Nobody reads the answer's body; release the connection instead of buffering it.
-		await res.body?.cancel();
-		return {
-			classification: classifyResponse(res.status, res.headers, Date.now()),
-			status: res.status,
-			latencyMs: Date.now() - started,
-		};
+		const classification = classifyResponse(res.status, res.headers, Date.now());
+		if (classification.outcome === "delivered") {
+			// Nobody reads a success's body; release the connection instead of buffering it.
+			await res.body?.cancel();
+			return { classification, status: res.status, latencyMs: Date.now() - started };
+		}
+		const latencyMs = Date.now() - started;
+		const detail = describeResponse(res.status, await answerPrefix(res), res.headers.get("location"));
+		return { classification, status: res.status, latencyMs, detail };
 	} catch (err) {
-		return { classification: classifyError(err), status: null, latencyMs: Date.now() - started };
+		const detail = describeError(err, timeoutMs);
+		return { classification: classifyError(err), status: null, latencyMs: Date.now() - started, detail };
 	}
 }

@@ -10,7 +10,6 @@
  */
 import type { DeliveryState } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
-import type { ErrorClass } from "./classify";
 
 /**
  * Must match the WHERE of the `deliveries_open` partial index. Queries on open rows name that index
@@ -167,7 +166,8 @@ export interface AttemptRecord {
 	eventId: string;
 	at: number;
 	status: number | null;
-	error: ErrorClass | null;
+	/** The error class, then the failure in words: `http_status: HTTP 500: "..."` (classify.ts errorText). */
+	error: string | null;
 	latencyMs: number;
 	nextAt: number | null;
 }

@@ -4,6 +4,7 @@
  * delivery store, which owns those tables. Runs inside the caller's transaction.
  */
 import type { Subscription } from "../schema/subscription";
+import { errorText } from "./classify";
 import type { AttemptOutcome } from "./deliver";
 import { type DeliveryRow, recordAttempt, setSubscriptionStatus } from "./delivery-store";
 import { decide } from "./retry-policy";
@@ -43,7 +44,8 @@ export function settle(sql: SqlStorage, input: SettleInput): Settled {
 	// gave up, not 5 s after it started (which a 15 s timeout has long passed).
 	const ended = at + outcome.latencyMs;
 	const decision = decide(sub, attempt, outcome.classification, ended, Math.random());
-	const error = outcome.classification.outcome === "retry" ? outcome.classification.error : null;
+	const error =
+		outcome.classification.outcome === "retry" ? errorText(outcome.classification.error, outcome.detail) : null;
 	const record = { subId: sub.id, seq: row.seq, eventId, at, status: outcome.status, latencyMs: outcome.latencyMs };
 	switch (decision.kind) {
 		case "delivered":

@@ -11,6 +11,7 @@ import { notFound, problem } from "../../problem";
 import { AttemptViewSchema, pageOf, type SubscriptionState, SubscriptionStateSchema } from "../../schema/read-models";
 import { MAX_ACTIVE_SECRETS, rotateSecret, type Subscription, SubscriptionSchema } from "../../schema/subscription";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema } from "./common";
+import { unmatchablePatterns } from "./event-type-patterns";
 import { targetProblem } from "./targets";
 
 const Editable = SubscriptionSchema.pick({
@@ -68,6 +69,17 @@ function checkTarget(env: Env, url: string | undefined): void {
 	}
 }
 
+/** A filter that no event can ever match is a typo: 422 naming the closest known types. */
+function checkEventTypes(patterns: readonly string[] | undefined): void {
+	const unknown = unmatchablePatterns(patterns ?? []);
+	if (unknown.length === 0) return;
+	const said = unknown.map((u) => `"${u.pattern}" (did you mean ${u.did_you_mean.map((k) => `"${k}"`).join(", ")}?)`);
+	throw problem("unknown_event_type", {
+		detail: `event_types: no event can match ${said.join("; ")}. Types are the canonical ones in docs/events.md, <provider>.<provider_type>, * or <prefix>.*.`,
+		unknown_event_types: unknown,
+	});
+}
+
 /** Stores a subscription in the tenant's Durable Object, its only home (what delivery and the API read). */
 async function save(env: Env, tenant: string, sub: Subscription): Promise<void> {
 	await env.TENANT.getByName(tenant).putSubscription(sub);
@@ -99,6 +111,7 @@ subscriptions.openapi(
 	async (c) => {
 		const input = c.req.valid("json");
 		checkTarget(c.env, input.url);
+		checkEventTypes(input.event_types);
 		const secret = generateWhsecSecret();
 		const sub = SubscriptionSchema.parse({ ...input, id: `sub_${ulid()}`, secrets: [secret], status: "active" });
 		await save(c.env, c.get("tenant"), sub);
@@ -157,6 +170,7 @@ subscriptions.openapi(
 	async (c) => {
 		const { sources, ...patch } = c.req.valid("json");
 		checkTarget(c.env, patch.url);
+		checkEventTypes(patch.event_types);
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
 		const sub = SubscriptionSchema.parse({
 			...current,
