@@ -1,7 +1,7 @@
 /**
  * A tiny hookfan subscriber: a node:http server that verifies each delivery and acts on its type.
  *
- *   HOOKFAN_SECRET=whsec_... node --experimental-strip-types examples/subscriber.ts
+ *   HOOKFAN_SECRET=whsec_... npm run example:subscriber
  *
  * then create a subscription to http://localhost:3000 (with `npm run dev`, which allows http
  * targets) and use the `secret` its answer carries. Listens on $PORT (3000 by default).

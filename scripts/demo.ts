@@ -175,7 +175,8 @@ async function api(gw: Gateway, token: string, method: string, path: string, bod
 
 async function answersHealth(url: string): Promise<boolean> {
 	try {
-		const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+		// Generous: a running `npm run dev` may be reloading (wrangler restarts it when files change).
+		const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(8000) });
 		return res.ok && ((await res.json()) as Json).ok === true;
 	} catch {
 		return false;
@@ -186,7 +187,7 @@ async function answersHealth(url: string): Promise<boolean> {
 async function isHookfan(url: string): Promise<boolean> {
 	if (!(await answersHealth(url))) return false;
 	try {
-		const res = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(2000) });
+		const res = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(8000) });
 		return ((await res.json()) as { info?: { title?: string } }).info?.title === "hookfan";
 	} catch {
 		return false;
@@ -392,10 +393,10 @@ async function main(): Promise<number> {
 			console.log(`  console  ${gw.url}/console  (sign in with the API key above)`);
 			console.log(`  API      curl -s ${gw.url}/v1/events -H 'authorization: Bearer ${apiKey}'`);
 			console.log(
-				`Remove them: curl -X DELETE ${gw.url}/v1/tenants/${tenant} -H 'authorization: Bearer <ADMIN_TOKEN>'`,
+				`Remove them: curl -X DELETE ${gw.url}/v1/tenants/${tenant} -H 'authorization: Bearer ${gw.adminToken}'`,
 			);
+			console.log(`The API reference: ${gw.url}/docs.`);
 		}
-		console.log(`The API reference: ${gw.url}/docs.`);
 		return 0;
 	} catch (err) {
 		console.error(`\nDemo failed: ${(err as Error).message}`);
