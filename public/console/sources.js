@@ -1,8 +1,10 @@
 /**
  * Sources: where each provider posts (the ingest URL to paste into the provider), how requests are
- * proven, and how many events arrived in the last day. Reads GET /v1/sources and GET /v1/stats.
+ * proven, how many events arrived in the last day, and the recent refusals (./refusals.js). Reads
+ * GET /v1/sources, GET /v1/stats and GET /v1/sources/{id}/rejections.
  */
 import { copy, h, replaceKeepingFocus } from "./dom.js";
+import { refusalsSection } from "./refusals.js";
 
 /** How a source's requests are proven, in words (the `verification` field; docs/providers.md). */
 const PROOF = {
@@ -15,6 +17,7 @@ const PROOF = {
 
 export function sourcesView(ctx, root) {
 	const body = h("div", {});
+	const refusals = refusalsSection(ctx);
 	root.append(
 		h("h1", { tabindex: "-1" }, "Sources"),
 		h(
@@ -23,6 +26,7 @@ export function sourcesView(ctx, root) {
 			"Give each provider its ingest URL and secret. Secrets are shown only when a source is created (PUT /v1/sources/{id}).",
 		),
 		body,
+		refusals.element,
 	);
 
 	function row(source, events) {
@@ -102,6 +106,7 @@ export function sourcesView(ctx, root) {
 					),
 				),
 			);
+			await refusals.update(); // after the table, so a failed read leaves the table current
 		},
 	};
 }
