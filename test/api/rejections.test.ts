@@ -13,7 +13,7 @@ import { telerivetIncoming, telerivetRequest } from "../builders/telerivet";
 import { voipbinCall, voipbinRequest } from "../builders/voipbin";
 import { voxsigMessage, voxsigRequest } from "../builders/voxsig";
 import { postIngest, type SignedRequest } from "../support/ingest";
-import { as, newTenant } from "./client";
+import { admin, as, newTenant } from "./client";
 
 type Api = ReturnType<typeof as>;
 
@@ -269,5 +269,19 @@ describe("GET /v1/sources/{id}/rejections", () => {
 		const after = await api<RejectionPage>("GET", "/v1/sources/vb/rejections");
 		expect(after.body.counts.total).toBe(0);
 		expect(after.body.data).toEqual([]);
+	});
+
+	it("goes with its tenant", async () => {
+		const tenant = await newTenant("rej");
+		const api = as(tenant.key);
+		await api("PUT", "/v1/sources/vb", { provider: "voipbin", secret: SECRETS.vb });
+		expect((await postIngest(tenant.id, "vb", await voipbinRequest(vbBody, "the-wrong-secret"))).status).toBe(401);
+		await rejectionsUntil(api, "vb", (p) => p.data.length > 0);
+		expect((await admin("DELETE", `/v1/tenants/${tenant.id}`)).status).toBe(204);
+		const left = await runInDurableObject(env.TENANT.getByName(tenant.id), (_, state) => ({
+			rows: state.storage.sql.exec("SELECT COUNT(*) AS n FROM rejections").one().n,
+			counts: state.storage.sql.exec("SELECT COUNT(*) AS n FROM rejection_counts").one().n,
+		}));
+		expect(left).toEqual({ rows: 0, counts: 0 });
 	});
 });
