@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { CliError, type Page } from "../client.ts";
 import { addListCommand, collectList, globals, positiveInt, tenantClient } from "../context.ts";
-import { printFields, printJson, printMore, printTable } from "../output.ts";
+import { localTime, printFields, printJson, printMore, printTable } from "../output.ts";
 
 interface Source {
 	id: string;
@@ -38,8 +38,37 @@ function parseOptions(json: string | undefined): Record<string, unknown> {
 	return value as Record<string, unknown>;
 }
 
-/** A rejection as `GET /v1/sources/{id}/rejections` may list it; shown by whichever fields it has. */
-type Rejection = Record<string, unknown>;
+/** A refused request as `GET /v1/sources/{id}/rejections` lists it (the `Rejection` read model). */
+interface Rejection {
+	id: number;
+	at: string;
+	reason: string;
+	hint: string;
+	detail: { skew_seconds?: number; expected?: string; issues?: string[]; message?: string; limit_bytes?: number };
+	method: string;
+	content_type: string | null;
+	header_names: string[];
+	body_bytes: number | null;
+	user_agent: string | null;
+}
+
+/** The page, with counters of every refusal (stored in full or not). */
+interface RejectionPage extends Page<Rejection> {
+	counts: { total: number; by_reason: Record<string, number>; since: string | null; last_at: string | null };
+}
+
+/** A rejection's reason-specific facts in a few words. */
+function detailText(d: Rejection["detail"]): string {
+	const parts: string[] = [];
+	if (d.skew_seconds !== undefined) {
+		parts.push(`skew ${d.skew_seconds > 0 ? "+" : ""}${d.skew_seconds} s (${d.skew_seconds > 0 ? "future" : "past"})`);
+	}
+	if (d.expected) parts.push(`expected ${d.expected}`);
+	if (d.issues?.length) parts.push(d.issues.join(", "));
+	if (d.message) parts.push(d.message);
+	if (d.limit_bytes !== undefined) parts.push(`limit ${d.limit_bytes} bytes`);
+	return parts.join("; ");
+}
 
 export function addSources(program: Command): void {
 	const sources = program.command("sources").description("Manage sources: where providers post webhooks");
@@ -92,16 +121,18 @@ export function addSources(program: Command): void {
 
 	sources
 		.command("rejections")
-		.description("Recent requests the gateway refused for a source (bad signature, stale timestamp, ...)")
+		.description(
+			"Recent requests the gateway refused for a source: why (bad signature, stale timestamp, ...), a hint, and counts",
+		)
 		.argument("<id>", "source id")
 		.option("--limit <n>", "page size", positiveInt)
 		.option("--cursor <cursor>", "next_cursor from the previous page")
 		.action(async (id: string, opts: { limit?: number; cursor?: string }, cmd: Command) => {
 			const client = tenantClient(cmd);
 			const path = `/v1/sources/${encodeURIComponent(id)}`;
-			let page: Page<Rejection>;
+			let page: RejectionPage;
 			try {
-				page = await client.request<Page<Rejection>>("GET", `${path}/rejections`, { query: opts });
+				page = await client.request<RejectionPage>("GET", `${path}/rejections`, { query: opts });
 			} catch (err) {
 				if (!(err instanceof CliError) || err.status !== 404) throw err;
 				// 404 is either an unknown source or a gateway without the route: say which.
@@ -113,12 +144,23 @@ export function addSources(program: Command): void {
 			}
 			if (globals(cmd).json) return printJson(page);
 			const rows = page.data.map((r) => [
-				String(r.at ?? r.received_at ?? ""),
-				String(r.status ?? ""),
-				String(r.code ?? r.reason ?? ""),
-				String(r.detail ?? r.title ?? ""),
+				localTime(new Date(r.at)),
+				r.reason,
+				detailText(r.detail),
+				`${r.method} ${r.body_bytes ?? "?"} B`,
+				r.user_agent,
 			]);
-			printTable(["at", "status", "code", "detail"], rows, `No rejected requests for ${id}.`);
+			printTable(["at", "reason", "detail", "request", "user agent"], rows, `No refused requests for ${id}.`);
+			const { total, by_reason, since } = page.counts;
+			if (total > 0) {
+				const reasons = Object.entries(by_reason).map(([reason, n]) => `${reason} ${n}`);
+				process.stdout.write(
+					`\n${total} refused since ${localTime(new Date(since ?? 0))}: ${reasons.join(", ")}` +
+						" (only the latest 50 are listed, at most 10 a minute)\n",
+				);
+				const hints = new Map(page.data.map((r) => [r.reason, r.hint]));
+				for (const [reason, hint] of hints) process.stdout.write(`${reason}: ${hint}\n`);
+			}
 			printMore(page.next_cursor);
 		});
 }

@@ -1,10 +1,12 @@
 /**
  * Sources: where each provider posts (the ingest URL to paste into the provider), how requests are
- * proven, and how many events arrived in the last day; create, edit and delete them. Reads
- * GET /v1/sources and GET /v1/stats; writes with PUT and DELETE /v1/sources/{id}.
+ * proven, how many events arrived in the last day, and the recent refusals (./refusals.js); create,
+ * edit and delete them. Reads GET /v1/sources, GET /v1/stats and GET /v1/sources/{id}/rejections;
+ * writes with PUT and DELETE /v1/sources/{id}.
  */
 import { field, openDialog } from "./dialog.js";
 import { copy, h, replaceKeepingFocus } from "./dom.js";
+import { refusalsSection } from "./refusals.js";
 import { PROVIDERS } from "./words.js";
 
 /** How a source's requests are proven, in words (the `verification` field; docs/providers.md). */
@@ -18,6 +20,7 @@ const PROOF = {
 
 export function sourcesView(ctx, root) {
 	const body = h("div", {});
+	const refusals = refusalsSection(ctx);
 	root.append(
 		h("h1", { tabindex: "-1" }, "Sources"),
 		h(
@@ -31,6 +34,7 @@ export function sourcesView(ctx, root) {
 			h("button", { type: "button", dataset: { key: "new-source" }, onclick: () => edit(null) }, "New source…"),
 		),
 		body,
+		refusals.element,
 	);
 
 	/** The secret, shown once, with where it goes at the provider. */
@@ -231,6 +235,7 @@ export function sourcesView(ctx, root) {
 					),
 				),
 			);
+			await refusals.update(); // after the table, so a failed read leaves the table current
 		},
 	};
 }

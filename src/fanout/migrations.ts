@@ -63,6 +63,25 @@ const MIGRATIONS: string[] = [
 	// The table holds a row per subscription, so rewriting it costs next to nothing.
 	`ALTER TABLE subscriptions DROP COLUMN start_seq;
 	 ALTER TABLE subscriptions DROP COLUMN updated_at;`,
+	// The rejection log (src/fanout/rejection-log.ts): WITHOUT ROWID on (source, id), so a stored
+	// refusal is one row write and listing a source's newest needs no second index.
+	`CREATE TABLE rejections (
+	   source TEXT NOT NULL,
+	   id INTEGER NOT NULL,
+	   at INTEGER NOT NULL,
+	   record TEXT NOT NULL,
+	   PRIMARY KEY (source, id)
+	 ) WITHOUT ROWID;
+	 CREATE TABLE rejection_counts (
+	   source TEXT PRIMARY KEY,
+	   total INTEGER NOT NULL,
+	   by_reason TEXT NOT NULL,
+	   since INTEGER NOT NULL,
+	   last_at INTEGER NOT NULL,
+	   window_start INTEGER NOT NULL,
+	   window_count INTEGER NOT NULL,
+	   window_stored INTEGER NOT NULL
+	 ) WITHOUT ROWID;`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */

@@ -13,6 +13,7 @@ import type {
 	EventSummary,
 	LogStats,
 	Page,
+	RejectionPage,
 	StoredEventDetail,
 	SubscriptionState,
 } from "../schema/read-models";
@@ -25,6 +26,8 @@ import type { Host } from "./host";
 import * as queries from "./log-queries";
 import { type AppendResult, appendEvent, countUnmatched } from "./log-store";
 import { migrate } from "./migrations";
+import * as rejections from "./rejection-log";
+import { RejectionBatchSchema, type RejectionTally } from "./rejection-log";
 import { nextPruneDue, pruneDueAfterAppend, pruneIfDue } from "./retention";
 import { deliveryStats } from "./stats";
 
@@ -133,6 +136,25 @@ export class TenantLog extends DurableObject<Env> {
 
 	async getEvent(id: string): Promise<StoredEventDetail | null> {
 		return queries.eventById(this.#sql, id);
+	}
+
+	/**
+	 * Records ingest's report of refused requests to one source; returns where the source stands, so a
+	 * caller can tell when it starts refusing in bulk (`bulk_started`).
+	 */
+	async recordRejections(input: unknown): Promise<RejectionTally> {
+		const batch = RejectionBatchSchema.parse(input); // RPC input is a trust boundary
+		return this.ctx.storage.transactionSync(() => rejections.recordRejections(this.#sql, batch, Date.now()));
+	}
+
+	/** A source's recent rejections, newest first, with its counters. */
+	async listRejections(source: string, opts: { limit: number; cursor?: number }): Promise<RejectionPage> {
+		return rejections.listRejections(this.#sql, source, opts);
+	}
+
+	/** Forgets a deleted source's rejections and counters. */
+	async forgetRejections(source: string): Promise<void> {
+		this.ctx.storage.transactionSync(() => rejections.forgetRejections(this.#sql, source));
 	}
 
 	async listAttempts(subId: string, opts: { limit: number; cursor?: number }): Promise<Page<AttemptView>> {

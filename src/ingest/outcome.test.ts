@@ -19,7 +19,7 @@ describe("ingestResponse", () => {
 		[{ kind: "body_too_large", limitBytes: 1024 }, 413, "payload_too_large"],
 		[{ kind: "unsupported_media_type", format: "form" }, 415, "unsupported_media_type"],
 		[{ kind: "malformed_body", detail: "The body is not valid UTF-8." }, 400, "malformed_body"],
-		[{ kind: "unauthorized", reason: "stale_timestamp" }, 401, "unauthorized"],
+		[{ kind: "unauthorized", reason: "stale_timestamp", ageSeconds: 400 }, 401, "unauthorized"],
 		[{ kind: "invalid_payload", issues: [] }, 400, "invalid_payload"],
 		[{ kind: "envelope_too_large", limitBytes: 1_900_000 }, 413, "payload_too_large"],
 		[{ kind: "unavailable" }, 503, "unavailable"],
@@ -32,7 +32,7 @@ describe("ingestResponse", () => {
 	});
 
 	it("says nothing about which check of the proof failed", async () => {
-		const body = await ingestResponse({ kind: "unauthorized", reason: "stale_timestamp" }).json();
+		const body = await ingestResponse({ kind: "unauthorized", reason: "stale_timestamp", ageSeconds: 400 }).json();
 		expect(body).toEqual({
 			type: "https://hookfan.dev/problems/unauthorized",
 			title: "Unauthorized",

@@ -21,8 +21,8 @@ export type IngestRefusal =
 	| { kind: "unsupported_media_type"; format: BodyFormat }
 	/** Not UTF-8, not JSON, or nested too deep; `detail` says which. */
 	| { kind: "malformed_body"; detail: string }
-	/** The proof failed; `reason` is for logs only, never for the client. */
-	| { kind: "unauthorized"; reason: VerifyFailure["reason"] }
+	/** The proof failed; `reason` (and `ageSeconds`) is for logs and the tenant's rejection log, never for the client. */
+	| ({ kind: "unauthorized" } & VerifyFailure)
 	/** Authentic, but not the provider's payload shape. */
 	| { kind: "invalid_payload"; issues: z.core.$ZodIssue[] }
 	/** Normalized, the envelope is over `limitBytes`, more than the log can store. */

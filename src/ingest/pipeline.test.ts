@@ -3,6 +3,7 @@ import { VOIPBIN_SECRET, voipbinCall, voipbinRequest } from "../../test/builders
 import type { SignedRequest } from "../../test/support/ingest";
 import type { AppendInput, HandOffOutcome } from "../fanout/hand-off";
 import { providerOf, type SourceConfig, SourceConfigSchema } from "../providers";
+import type { IngestRefusal } from "./outcome";
 import { type IngestDeps, MAX_BODY_BYTES, runIngest } from "./pipeline";
 
 const NOW = Date.parse("2026-11-20T10:00:06Z");
@@ -11,6 +12,7 @@ const VOIPBIN = SourceConfigSchema.parse({ provider: "voipbin", secret: VOIPBIN_
 /** Dependencies over one stored source (`acme/vb`) and a hand-off that answers `held`. */
 function deps(held: (input: AppendInput) => HandOffOutcome = appended) {
 	const handedOff: AppendInput[] = [];
+	const refused: { refusal: IngestRefusal; bodyBytes: number | null }[] = [];
 	const d: IngestDeps = {
 		readSource: async (tenant, source): Promise<SourceConfig | null> =>
 			tenant === "acme" && source === "vb" ? VOIPBIN : null,
@@ -20,8 +22,11 @@ function deps(held: (input: AppendInput) => HandOffOutcome = appended) {
 			return held(input);
 		},
 		now: () => NOW,
+		recordRefusal: (refusal, bodyBytes) => {
+			refused.push({ refusal, bodyBytes });
+		},
 	};
-	return { deps: d, handedOff };
+	return { deps: d, handedOff, refused };
 }
 
 function appended(input: AppendInput): HandOffOutcome {
@@ -105,5 +110,23 @@ describe("runIngest", () => {
 		});
 		const down = deps(() => ({ refused: "unavailable" })).deps;
 		expect(await runIngest(request(await req()), down)).toEqual({ kind: "unavailable" });
+	});
+
+	it("tells the rejection log of refusals to a known source only, with the body's size once read", async () => {
+		const { deps: d, refused } = deps();
+		const wrong = await voipbinRequest(voipbinCall("call_hungup"), "wrong");
+		await runIngest(request(wrong, { source: "other" }), d);
+		expect(refused).toEqual([]);
+		await runIngest(request(wrong), d);
+		expect(refused).toEqual([
+			{ refusal: { kind: "unauthorized", reason: "bad_signature" }, bodyBytes: wrong.body.length },
+		]);
+		const form = request(await voipbinRequest(voipbinCall("call_hungup")));
+		form.headers.set("content-type", "application/x-www-form-urlencoded");
+		await runIngest(form, d);
+		expect(refused.at(-1)).toEqual({ refusal: { kind: "unsupported_media_type", format: "json" }, bodyBytes: null });
+		const down = deps(() => ({ refused: "unavailable" }));
+		await runIngest(request(await voipbinRequest(voipbinCall("call_hungup"))), down.deps);
+		expect(down.refused).toEqual([]); // hookfan's own trouble, not the sender's
 	});
 });

@@ -14,7 +14,7 @@ import { type BodyFormat, parseBody } from "../normalize/body";
 import type { ProviderSpec, SourceConfig } from "../providers";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
 import { verifyRequest } from "../verify/index";
-import type { IngestOutcome } from "./outcome";
+import type { IngestOutcome, IngestRefusal } from "./outcome";
 
 /** Largest body accepted, in bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,6 +40,11 @@ export interface IngestDeps {
 	readonly handOff: (input: AppendInput) => Promise<HandOffOutcome>;
 	/** Milliseconds since the epoch. */
 	readonly now: () => number;
+	/**
+	 * Told of every refusal of a request to a known source (never for an unknown one), with the
+	 * body's size when it was read: the tenant's rejection log. Must not throw or slow the answer.
+	 */
+	readonly recordRefusal: (refusal: IngestRefusal, bodyBytes: number | null) => void;
 }
 
 const CONTENT_TYPES: Record<BodyFormat, RegExp> = {
@@ -101,15 +106,22 @@ export async function runIngest(req: IngestRequest, deps: IngestDeps): Promise<I
 
 	const source = await deps.readSource(tenant, sourceId);
 	if (!source) return { kind: "unknown_source" };
+	// From here on the source exists: its tenant is told why a request was refused.
+	let bodyBytes: number | null = null;
+	const refuse = (refusal: IngestRefusal): IngestRefusal => {
+		deps.recordRefusal(refusal, bodyBytes);
+		return refusal;
+	};
 	const provider = deps.providerOf(source);
 	if (!contentTypeFits(headers.get("content-type"), provider.format)) {
-		return { kind: "unsupported_media_type", format: provider.format };
+		return refuse({ kind: "unsupported_media_type", format: provider.format });
 	}
 
 	const rawBody = await readLimited(req.body, MAX_BODY_BYTES);
-	if (!rawBody) return { kind: "body_too_large", limitBytes: MAX_BODY_BYTES };
+	if (!rawBody) return refuse({ kind: "body_too_large", limitBytes: MAX_BODY_BYTES });
+	bodyBytes = rawBody.byteLength;
 	const parsed = parseBody(rawBody, provider.format);
-	if (!parsed.ok) return { kind: "malformed_body", detail: parsed.detail };
+	if (!parsed.ok) return refuse({ kind: "malformed_body", detail: parsed.detail });
 
 	const now = deps.now();
 	const proof = await verifyRequest(
@@ -119,11 +131,12 @@ export async function runIngest(req: IngestRequest, deps: IngestDeps): Promise<I
 	);
 	if (!proof.ok) {
 		log("warn", "ingest rejected", { tenant, source: sourceId, outcome: proof.reason, latency_ms: deps.now() - now });
-		return { kind: "unauthorized", reason: proof.reason };
+		const { ok: _, ...failure } = proof;
+		return refuse({ kind: "unauthorized", ...failure });
 	}
 
 	const result = provider.normalize({ body: parsed.body, headers }, source);
-	if (!result.ok) return { kind: "invalid_payload", issues: result.issues };
+	if (!result.ok) return refuse({ kind: "invalid_payload", issues: result.issues });
 	const { dedupe_key, ...event } = result.event;
 	const envelope: PendingEnvelope = {
 		id: eventId(now),
@@ -136,7 +149,7 @@ export async function runIngest(req: IngestRequest, deps: IngestDeps): Promise<I
 	const held = await deps.handOff({ envelope, dedupe_key: await storedDedupeKey(dedupe_key, event.raw) });
 	if ("refused" in held) {
 		return held.refused === "too_large"
-			? { kind: "envelope_too_large", limitBytes: held.limitBytes }
+			? refuse({ kind: "envelope_too_large", limitBytes: held.limitBytes })
 			: { kind: "unavailable" };
 	}
 	log("info", "ingest accepted", {

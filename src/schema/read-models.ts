@@ -8,6 +8,7 @@
  * durations are milliseconds. Delivery statistics (`GET /v1/stats`) are in ./delivery-stats.
  */
 import { z } from "@hono/zod-openapi";
+import { RejectionReasonSchema, RejectionRecordSchema } from "../ingest/rejection";
 import { EnvelopeSchema } from "./envelope";
 
 /** A page of results, newest first; `next_cursor` goes back as `cursor` and is null on the last page. */
@@ -97,3 +98,29 @@ export const LogStatsSchema = z.object({
 	unmatched_events: z.number().openapi({ description: "Events that matched no subscription when appended" }),
 });
 export type LogStats = z.infer<typeof LogStatsSchema>;
+
+/** One refused request to a source, as recorded (src/ingest/rejection.ts), with its hint. */
+export const RejectionSchema = RejectionRecordSchema.extend({
+	id: z.number().openapi({ description: "The refusal's ordinal number for this source (its cursor)" }),
+	reason: RejectionReasonSchema.openapi({ description: "Why it was refused; see `hint`" }),
+	hint: z.string().openapi({ description: "What to check, in one line" }),
+	header_names: z.array(z.string()).openapi({ description: "The request's header names, never their values" }),
+}).openapi("Rejection");
+export type Rejection = z.infer<typeof RejectionSchema>;
+
+/** A source's refusal counters: every refused request since `since`, recorded in full or not. */
+export const RejectionCountsSchema = z
+	.object({
+		total: z.number(),
+		by_reason: z.partialRecord(RejectionReasonSchema, z.number()),
+		since: z.string().nullable().openapi({ description: "When counting began (the first refusal)" }),
+		last_at: z.string().nullable(),
+	})
+	.openapi("RejectionCounts");
+export type RejectionCounts = z.infer<typeof RejectionCountsSchema>;
+
+/** A page of a source's recent rejections, newest first, and its counters. */
+export const RejectionPageSchema = pageOf(RejectionSchema)
+	.extend({ counts: RejectionCountsSchema })
+	.openapi("Rejections");
+export type RejectionPage = z.infer<typeof RejectionPageSchema>;

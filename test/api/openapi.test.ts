@@ -10,6 +10,7 @@ const ROUTES = [
 	"put /v1/sources/{source}",
 	"get /v1/sources",
 	"get /v1/sources/{source}",
+	"get /v1/sources/{source}/rejections",
 	"delete /v1/sources/{source}",
 	"post /v1/subscriptions",
 	"get /v1/subscriptions",

@@ -3,14 +3,18 @@
  * through SELF, delivery to a real local subscriber). Prints the figures docs/cost.md is built from,
  * and fails if a change makes the hot paths costlier than the budgets below.
  */
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { voipbinCall, voipbinRequest } from "../builders/voipbin";
 import { postCalls, seedVoipbin } from "../support/events";
+import { postIngest } from "../support/ingest";
 import { sinkName, sinkUrl, waitFor } from "../support/sink";
 import { freshTenant } from "../support/sources";
 import { subscribe } from "../support/subscriptions";
 import { meterTenant } from "./meter";
 
 const EVENTS = 100;
+const REFUSALS = 200;
 
 async function measure(setup: (tenant: string) => Promise<string[]>) {
 	const tenant = freshTenant("cost");
@@ -67,5 +71,36 @@ describe("billable operations per event", () => {
 		console.info("cost: one unordered subscription", JSON.stringify(m));
 		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(17);
 		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(50);
+	});
+});
+
+describe("billable operations per refused request", () => {
+	it("a burst of 200 requests with a wrong signature: a bounded number of object calls and rows", async () => {
+		const tenant = freshTenant("cost");
+		await seedVoipbin(tenant);
+		const meter = await meterTenant(tenant);
+		const before = await meter.read();
+		const started = Date.now();
+		const wrong = await voipbinRequest(voipbinCall("call_created", { id: "c1" }), "not-the-secret");
+		for (let i = 0; i < REFUSALS; i++) {
+			const res = await postIngest(tenant, "vb", wrong);
+			expect(res.status).toBe(401);
+			await res.body?.cancel();
+		}
+		const stub = env.TENANT.getByName(tenant);
+		const deadline = Date.now() + 30_000;
+		while ((await stub.listRejections("vb", { limit: 1 })).counts.total < REFUSALS && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		const after = await meter.read();
+		const calls = after.rejectionReports - before.rejectionReports;
+		const written = after.rowsWritten - before.rowsWritten;
+		console.info("cost: 200 refusals", JSON.stringify({ objectCalls: calls, rowsWritten: written }));
+		expect((await stub.listRejections("vb", { limit: 1 })).counts.total).toBe(REFUSALS);
+		// One call when the first arrives, then one per 6 s interval the burst lasts (plus its trailing one).
+		const seconds = (Date.now() - started) / 1000;
+		expect(calls).toBeLessThanOrEqual(2 + Math.ceil(seconds / 6));
+		// Each call writes the counter row; at most 10 records a minute are stored (then pruned past 50).
+		expect(written).toBeLessThanOrEqual(calls + 10 * Math.ceil(seconds / 60) * 2);
 	});
 });

@@ -11,6 +11,8 @@ export interface Meter {
 	setAlarms: number;
 	alarmRuns: number;
 	statements: number;
+	/** Reports of refused requests the object received (each upserts the source's counter row once). */
+	rejectionReports: number;
 	/** Rows read per distinct statement, most first: where to look when a budget breaks. */
 	topReads: [string, number][];
 }
@@ -63,6 +65,7 @@ export async function meterTenant(tenant: string): Promise<{ read: () => Promise
 					setAlarms: counts.setAlarms,
 					alarmRuns: counts.alarmRuns,
 					statements: cursors.length,
+					rejectionReports: cursors.filter(([q]) => q.includes("INTO rejection_counts")).length,
 					topReads: [...byQuery.entries()]
 						.sort((a, b) => b[1] - a[1])
 						.slice(0, 3)

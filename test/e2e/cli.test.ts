@@ -133,10 +133,39 @@ describe("hookfan sources", () => {
 		expect(res.stderr).toMatch(/does not fit the schema \(422 validation_failed\)\n {2}client_id: /);
 	});
 
-	it("says so when the gateway does not record rejections yet, and names an unknown source", async () => {
-		const res = await hookfan("sources", "rejections", "vb");
-		expect(res.code).toBe(1);
-		expect(res.stderr).toContain("this gateway does not record rejections");
+	it("lists a source's refused requests with the reason, a hint and the counts, and names an unknown source", async () => {
+		const empty = await hookfan("sources", "rejections", "vb");
+		expect(empty.code, empty.stderr).toBe(0);
+		expect(empty.stdout).toBe("No refused requests for vb.\n");
+
+		const body = JSON.stringify({ type: "call_hungup", data: { id: "call-r" } });
+		const signature = `sha256=${createHmac("sha256", "not-vb-secret").update(body).digest("hex")}`;
+		const refused = await fetch(`${server.url}/in/cli-e2e/vb`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "x-voipbin-signature": signature, "user-agent": "Mailroom/9.1" },
+			body,
+		});
+		expect(refused.status).toBe(401);
+		// Ingest reports the refusal after answering: wait for it.
+		let res = await hookfan("sources", "rejections", "vb");
+		for (let i = 0; i < 40 && !res.stdout.includes("signature_mismatch"); i++) {
+			await new Promise((r) => setTimeout(r, 250));
+			res = await hookfan("sources", "rejections", "vb");
+		}
+		expect(res.code, res.stderr).toBe(0);
+		expect(res.stdout).toMatch(/^AT +REASON +DETAIL +REQUEST +USER AGENT$/m);
+		expect(res.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +signature_mismatch +- +POST \d+ B +Mailroom\/9\.1$/m);
+		expect(res.stdout).toMatch(/^1 refused since .*: signature_mismatch 1/m);
+		expect(res.stdout).toContain("signature_mismatch: The signature does not match");
+		expect(res.stdout).not.toContain(signature);
+
+		const json = JSON.parse((await hookfan("sources", "rejections", "vb", "--json")).stdout) as {
+			data: { reason: string; header_names: string[] }[];
+			counts: { total: number };
+		};
+		expect(json.data[0]).toMatchObject({ reason: "signature_mismatch" });
+		expect(json.data[0]?.header_names).toContain("x-voipbin-signature");
+		expect(json.counts.total).toBe(1);
 
 		const unknown = await hookfan("sources", "rejections", "nope");
 		expect(unknown.code).toBe(1);

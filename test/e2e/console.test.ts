@@ -227,6 +227,30 @@ async function drive(page: Page, f: Fixture): Promise<void> {
 	expect(await vbRow.getByRole("button", { name: /Copy the ingest URL/ }).isVisible()).toBe(true);
 	await shot(page, "console-sources.png");
 
+	// Recent refusals: a request signed with the wrong secret shows its reason and what to check.
+	const wrongBody = JSON.stringify({ type: "call_hungup", data: { id: "call-x" } });
+	const refused = await fetch(vb.ingest_url, {
+		method: "POST",
+		headers: {
+			"content-type": "application/json",
+			"user-agent": "Mailroom/9.1",
+			"x-voipbin-signature": `sha256=${createHmac("sha256", "an-old-secret").update(wrongBody).digest("hex")}`,
+		},
+		body: wrongBody,
+	});
+	expect(refused.status).toBe(401);
+	const refusals = page.getByRole("table", { name: "Recent refusals of voipbin-main" });
+	await page.getByRole("link", { name: "Events" }).click();
+	await page.getByRole("link", { name: "Sources" }).click(); // opening the view reads the refusals
+	await expect.poll(() => refusals.count(), { timeout: 20_000 }).toBe(1);
+	const refusal = refusals.getByRole("row", { name: /signature_mismatch/ });
+	expect(await refusal.textContent()).toContain("the secret in hookfan and at the provider differ");
+	expect(await refusal.textContent()).toContain("Mailroom/9.1");
+	expect(await refusal.textContent()).toContain("x-voipbin-signature");
+	expect(await page.getByRole("heading", { name: /voipbin-main · 1 refused since/ }).count()).toBe(1);
+	await refusals.scrollIntoViewIfNeeded();
+	await shot(page, "console-refusals.png");
+
 	await manage(page, f);
 
 	// Keyboard: a section link followed with Enter moves focus to the new view's heading.

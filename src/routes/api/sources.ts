@@ -11,8 +11,9 @@ import {
 	type SourceConfig,
 	SourceConfigSchema,
 } from "../../providers";
+import { RejectionPageSchema } from "../../schema/read-models";
 import { forgetSource, readSource } from "../../source-store";
-import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
+import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf, SlugParam } from "./common";
 
 /** A source's body: its provider's configuration, with `secret` optional (generated when absent). */
 const SourceInputSchema = z
@@ -127,7 +128,7 @@ sources.openapi(
 		method: "delete",
 		path: "/v1/sources/{source}",
 		tags: ["Sources"],
-		summary: "Delete a source (its events stay in the log)",
+		summary: "Delete a source (its events stay in the log; its rejections go)",
 		security,
 		request: { params: Params },
 		responses: { 204: { description: "Deleted" }, ...errors(401, 404, 422) },
@@ -138,6 +139,34 @@ sources.openapi(
 		if ((await c.env.CONFIG.get(key)) === null) throw notFound();
 		await c.env.CONFIG.delete(key);
 		forgetSource(c.get("tenant"), source);
+		await c.env.TENANT.getByName(c.get("tenant")).forgetRejections(source);
 		return c.body(null, 204);
+	},
+);
+
+sources.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/sources/{source}/rejections",
+		tags: ["Sources"],
+		summary: "Recent refused requests to a source, with why and a hint (never a body or secret)",
+		description:
+			"The latest refusals (at most 50 kept, at most 10 stored per minute) and counters of every refusal. " +
+			"The provider's answer stays a bare 401; this is where the tenant sees the reason.",
+		security,
+		request: { params: Params, query: PageQuerySchema },
+		responses: { 200: json(RejectionPageSchema, "A page of rejections, newest first"), ...errors(401, 404, 422) },
+	}),
+	async (c) => {
+		const { source } = c.req.valid("param");
+		const { limit, cursor } = c.req.valid("query");
+		const cur = numericCursor(cursor);
+		const tenant = c.get("tenant");
+		if (!(await readSource(c.env.CONFIG, tenant, source, { fresh: true }))) throw notFound();
+		const page = await c.env.TENANT.getByName(tenant).listRejections(source, {
+			limit,
+			...(cur !== undefined ? { cursor: cur } : {}),
+		});
+		return c.json(page, 200);
 	},
 );
