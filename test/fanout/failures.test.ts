@@ -50,6 +50,29 @@ describe("when a subscriber fails", () => {
 		expect(event?.deliveries).toEqual([expect.objectContaining({ subscription_id: sub, state: "pending" })]);
 	});
 
+	for (const ordering of ["ordered", "unordered"] as const) {
+		it(`keeps the events that arrive while an ${ordering} subscription is disabled, and sends them on resume`, async () => {
+			const tenant = freshTenant();
+			await seedVoipbin(tenant);
+			const sink = sinkName();
+			const sub = await subscribe(tenant, { url: sinkUrl("status/410", sink), ordering });
+			await postCalls(tenant, 1);
+			expect((await waitForStatus(tenant, sub, "disabled"))?.status).toBe("disabled");
+			await postCalls(tenant, 3, { from: 2 });
+			// All four are held for it: the one that got the 410 and the three that came while it was disabled.
+			expect((await log(tenant).getSubscription(sub))?.state.backlog).toBe(4);
+
+			// The subscriber is fixed (same sink, now answering 200), then the subscription resumed.
+			const fixed = await log(tenant).getSubscription(sub);
+			await log(tenant).putSubscription({ ...fixed, state: undefined, url: sinkUrl("ok", sink) });
+			await log(tenant).setStatus(sub, "active");
+			const got = await waitFor(sink, (r) => r.filter((x) => x.status === 200).length >= 4);
+			const sequences = got.filter((r) => r.status === 200).map((r) => JSON.parse(r.body).sequence);
+			expect(ordering === "ordered" ? sequences : sequences.sort()).toEqual([1, 2, 3, 4]);
+			expect((await log(tenant).getSubscription(sub))?.state.backlog).toBe(0);
+		});
+	}
+
 	it("waits at least as long as Retry-After asks on a 503", async () => {
 		const tenant = freshTenant();
 		await seedVoipbin(tenant);
