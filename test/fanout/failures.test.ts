@@ -35,7 +35,7 @@ describe("when a subscriber fails", () => {
 		]);
 	});
 
-	it("disables the subscription on 410 Gone and keeps the event pending for replay", async () => {
+	it("disables the subscription on 410 Gone and holds the event, with no next attempt, until a resume", async () => {
 		const tenant = freshTenant();
 		await seedVoipbin(tenant);
 		const sink = sinkName();
@@ -43,11 +43,43 @@ describe("when a subscriber fails", () => {
 		const [accepted] = await postCalls(tenant, 1);
 		const state = await waitForStatus(tenant, sub, "disabled");
 		expect(state?.status).toBe("disabled");
-		await postCalls(tenant, 1, { from: 2 });
+		const [later] = await postCalls(tenant, 1, { from: 2 });
 		await sleep(1500);
 		expect((await waitFor(sink, () => false, 0)).length).toBe(1);
 		const event = await log(tenant).getEvent(accepted?.id ?? "");
-		expect(event?.deliveries).toEqual([expect.objectContaining({ subscription_id: sub, state: "pending" })]);
+		expect(event?.deliveries).toEqual([
+			expect.objectContaining({ subscription_id: sub, state: "held", next_attempt_at: null, last_status: 410 }),
+		]);
+		const behind = await log(tenant).getEvent(later?.id ?? "");
+		expect(behind?.deliveries).toEqual([expect.objectContaining({ state: "held", next_attempt_at: null })]);
+		expect((await log(tenant).getSubscription(sub))?.state.oldest_open).toMatchObject({
+			sequence: 1,
+			state: "held",
+			next_attempt_at: null,
+		});
+	});
+
+	it("shows a failing head as retrying with its future next attempt, and the events behind it as waiting for it", async () => {
+		const tenant = freshTenant();
+		await seedVoipbin(tenant);
+		const sink = sinkName();
+		const sub = await subscribe(tenant, { url: sinkUrl("status/500", sink), retry_schedule: [60] });
+		const [head, behind] = await postCalls(tenant, 2);
+		await waitFor(sink, (r) => r.length >= 1);
+		await sleep(300); // the attempt is settled just after the subscriber answers
+		const headView = (await log(tenant).getEvent(head?.id ?? ""))?.deliveries[0];
+		expect(headView).toMatchObject({ state: "retrying", attempts: 1, last_status: 500, waiting_for_sequence: null });
+		expect(Date.parse(headView?.next_attempt_at ?? "")).toBeGreaterThan(Date.now());
+		expect((await log(tenant).getEvent(behind?.id ?? ""))?.deliveries[0]).toMatchObject({
+			state: "waiting",
+			waiting_for_sequence: 1,
+			next_attempt_at: null,
+		});
+		expect((await log(tenant).getSubscription(sub))?.state.oldest_open).toMatchObject({
+			sequence: 1,
+			state: "retrying",
+			next_attempt_at: headView?.next_attempt_at,
+		});
 	});
 
 	for (const ordering of ["ordered", "unordered"] as const) {
