@@ -40,9 +40,9 @@ mountDocs(app);
 
 export default {
 	fetch: app.fetch,
-	async queue(batch, env) {
+	async queue(batch, env, ctx) {
 		if (batch.queue.startsWith("hookfan-events")) return consumeEvents(batch, env);
-		if (batch.queue.startsWith("hookfan-deliveries")) return consumeDeliveries(batch, env);
+		if (batch.queue.startsWith("hookfan-deliveries")) return consumeDeliveries(batch, env, ctx);
 		throw new Error(`no consumer for queue ${batch.queue}`);
 	},
 } satisfies ExportedHandler<Env>;

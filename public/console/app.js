@@ -123,15 +123,24 @@ function renderSummary() {
 		h(
 			"dl",
 			{},
-			item("Events accepted, 24 h", String(day.accepted), `${hour.accepted} in the last hour`),
-			item("Delivered", String(day.delivered), "deliveries, 24 h"),
-			item("Failed", String(day.failed), "dead-lettered, 24 h"),
-			item("Pending", String(day.pending), "waiting or retrying"),
-			item("Attempt success, 24 h", percent(day.succeeded, day.attempts), `${day.attempts} attempts`),
+			// Each card's caption says what it counts and over which window.
+			item("Events accepted, 24 h", String(day.accepted), `events answered 200; ${hour.accepted} in the last hour`),
+			item("Delivered", String(day.delivered), "deliveries answered 2xx, of events from the last 24 h"),
+			item("Failed", String(day.failed), "deliveries dead-lettered, of events from the last 24 h"),
+			item(
+				"Open",
+				String(day.pending),
+				"deliveries not settled yet (retrying, waiting, held, queued or in flight), of events from the last 24 h",
+			),
+			item(
+				"Attempt success, 24 h",
+				percent(day.succeeded, day.attempts),
+				`attempts answered 2xx, of ${day.attempts} attempts`,
+			),
 			item(
 				"Latency p50 / p99",
 				`${ms(hour.latency_ms.p50)} / ${ms(hour.latency_ms.p99)}`,
-				`1 h · 24 h: ${ms(day.latency_ms.p50)} / ${ms(day.latency_ms.p99)}`,
+				`subscriber answer time per attempt, last hour; 24 h: ${ms(day.latency_ms.p50)} / ${ms(day.latency_ms.p99)}`,
 			),
 		),
 	);

@@ -91,6 +91,16 @@ export function badge(state, text = state) {
 	return h("span", { class: `badge badge-${state}` }, text.replace("_", " "));
 }
 
+/**
+ * A delivery's state (GET /v1/events/{id}, a subscription's `oldest_open`) as a badge that says all of
+ * it: "waiting for #3", "retrying" (its next attempt is shown beside it), "held" (paused or disabled).
+ */
+export function deliveryBadge(d) {
+	if (d.state === "waiting" && d.waiting_for_sequence !== null)
+		return badge("waiting", `waiting for #${d.waiting_for_sequence}`);
+	return badge(d.state);
+}
+
 /** Copies text to the clipboard; falls back to selecting it for a manual copy. */
 export async function copy(text, field) {
 	try {

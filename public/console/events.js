@@ -4,11 +4,12 @@
  * provider's raw payload, its delivery attempts as a timeline, and redelivery.
  */
 import { mapLimit } from "./api.js";
-import { badge, h, replaceKeepingFocus, time } from "./dom.js";
+import { badge, deliveryBadge, h, replaceKeepingFocus, time } from "./dom.js";
 import { errorWords } from "./words.js";
 
 const PAGE = 25;
-const OPEN = new Set(["pending", "queued", "in_flight"]);
+/** Delivery states that can still change by themselves (src/schema/read-models.ts lists them all). */
+const OPEN = new Set(["retrying", "waiting", "queued", "in_flight"]);
 /** Finished events' states are re-read this rarely (a redelivery from elsewhere reopens them). */
 const SETTLED_TTL_MS = 60_000;
 
@@ -117,7 +118,7 @@ export function eventsView(ctx, root) {
 				h(
 					"li",
 					{},
-					badge(d.state),
+					deliveryBadge(d),
 					" ",
 					h("span", { class: "sub-label" }, ctx.label(d.subscription_id)),
 					d.state !== "delivered" && d.last_status !== null
@@ -263,7 +264,8 @@ export function eventDetailView(ctx, root, id) {
 				meta("Sequence", String(envelope.sequence)),
 				meta("Source", `${envelope.source} (${envelope.provider}, ${envelope.provider_type})`),
 				meta("Received", time(envelope.received_at)),
-				meta("Occurred", time(envelope.occurred_at)),
+				// The provider may not say when it happened: that is unknown, not "never".
+				meta("Occurred", envelope.occurred_at ? time(envelope.occurred_at) : h("span", { class: "muted" }, "unknown")),
 			),
 			h(
 				"div",
@@ -309,7 +311,7 @@ export function eventDetailView(ctx, root, id) {
 									"tr",
 									{ dataset: { subscription: d.subscription_id } },
 									h("th", { scope: "row" }, ctx.label(d.subscription_id)),
-									h("td", {}, badge(d.state)),
+									h("td", {}, deliveryBadge(d)),
 									h("td", { class: "num" }, String(d.attempts)),
 									h("td", {}, d.last_status === null ? "—" : String(d.last_status)),
 									h("td", {}, d.last_error ? errorWords(d.last_status, d.last_error) : "—"),

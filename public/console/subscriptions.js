@@ -8,7 +8,7 @@
 import { mapLimit } from "./api.js";
 import { successChart } from "./chart.js";
 import { field, openDialog } from "./dialog.js";
-import { badge, copy, h, ms, replaceKeepingFocus, time } from "./dom.js";
+import { badge, copy, deliveryBadge, h, ms, replaceKeepingFocus, time } from "./dom.js";
 import { errorWords } from "./words.js";
 
 export function subscriptionsView(ctx, root) {
@@ -61,7 +61,9 @@ export function subscriptionsView(ctx, root) {
 		const day = stats?.windows["24h"];
 		const hour = stats?.windows["1h"];
 		const titleId = `t-${sub.id}`;
-		const backlog = state ? state.head_sequence - state.cursor : null;
+		// Open deliveries, held ones included (head minus cursor would count events that never matched).
+		const backlog = state ? state.backlog : null;
+		const oldest = state?.oldest_open;
 		const lastError = state?.last_error;
 		const key = (name) => ({ key: `${name}-${sub.id}` });
 		const paused = sub.status !== "active";
@@ -93,7 +95,20 @@ export function subscriptionsView(ctx, root) {
 				fact(
 					"Backlog",
 					backlog === null ? "—" : `${backlog} event${backlog === 1 ? "" : "s"}`,
-					state ? `head ${state.head_sequence}, cursor ${state.cursor}` : null,
+					state ? `open deliveries; log head ${state.head_sequence}, cursor ${state.cursor}` : null,
+				),
+				fact(
+					"Oldest open",
+					oldest
+						? h(
+								"span",
+								{},
+								`#${oldest.sequence} `,
+								deliveryBadge(oldest),
+								oldest.next_attempt_at ? [" next attempt ", time(oldest.next_attempt_at)] : "",
+								oldest.state === "held" ? " until resumed" : "",
+							)
+						: "none",
 				),
 				fact("Last success", state?.last_success_at ? time(state.last_success_at) : "never"),
 				fact(
@@ -114,8 +129,8 @@ export function subscriptionsView(ctx, root) {
 				),
 				fact(
 					"24 h",
-					day ? `${day.delivered} delivered · ${day.failed} failed · ${day.pending} pending` : "—",
-					day ? `${day.accepted} events routed here` : null,
+					day ? `${day.delivered} delivered · ${day.failed} failed · ${day.pending} open` : "—",
+					day ? `deliveries of the ${day.accepted} events routed here in 24 h` : null,
 				),
 				fact(
 					"Latency p50 / p99",

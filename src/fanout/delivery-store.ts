@@ -8,7 +8,6 @@
  * while it runs: only one alarm runs at a time, and if that run dies the row is still due, so the next
  * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
-import type { DeliveryState } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema } from "../schema/subscription";
 
 /**
@@ -17,6 +16,9 @@ import { type Subscription, SubscriptionSchema } from "../schema/subscription";
  * delivered history to find its few open rows, and SQLite errors out if the index cannot serve.
  */
 export const OPEN_STATES = "('pending', 'queued')";
+
+/** A delivery row's stored state (the API shows a finer one, derived in ./log-queries). */
+export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
 
 export type DeliveryRow = {
 	sub_id: string;

@@ -73,9 +73,11 @@ export class DeliveryEngine {
 	/**
 	 * Opens a delivery for each subscription a just-appended event goes to. Runs inside the append's
 	 * transaction. Says how many subscriptions it went to, and whether one of them can send it now.
+	 * A paused or disabled subscription gets its rows too: they are held (nothing picks up a row of a
+	 * subscription that is not active) until a resume sends them in order, or retention prunes them.
 	 */
 	fanOut(envelope: Envelope, now: number): { routed: number; deliverNow: boolean } {
-		const targets = this.subscriptions().filter((s) => s.status !== "disabled" && subscriptionMatches(s, envelope));
+		const targets = this.subscriptions().filter((s) => subscriptionMatches(s, envelope));
 		store.fanOut(
 			this.#host.sql,
 			envelope.sequence,

@@ -11,7 +11,8 @@ import type {
 	SubscriptionState,
 } from "../schema/read-models";
 import type { Subscription } from "../schema/subscription";
-import { type DeliveryRow, OPEN_STATES } from "./delivery-store";
+import { type DeliveryRow, OPEN_STATES, orderedHead } from "./delivery-store";
+import { deliveryView } from "./delivery-view";
 import { subscriptionMatches } from "./filter";
 import { headSequence, unmatchedEvents } from "./log-store";
 
@@ -76,19 +77,12 @@ export function eventById(sql: SqlStorage, id: string): StoredEventDetail | null
 	if (!row) return null;
 	const rows = sql
 		// One primary-key lookup per subscription, rather than an index on seq that every insert would pay for.
-		.exec<DeliveryRow>(
-			"SELECT d.* FROM subscriptions s JOIN deliveries d ON d.sub_id = s.id AND d.seq = ? ORDER BY s.id",
+		.exec<SubscribedRow>(
+			`SELECT d.*, s.status AS sub_status, s.ordering AS sub_ordering
+			 FROM subscriptions s JOIN deliveries d ON d.sub_id = s.id AND d.seq = ? ORDER BY s.id`,
 			row.seq,
 		)
 		.toArray();
-	const deliveries = rows.map((d) => ({
-		subscription_id: d.sub_id,
-		state: d.state,
-		attempts: d.attempts,
-		next_attempt_at: d.state === "pending" ? iso(d.next_at) : null,
-		last_status: d.last_status,
-		last_error: d.last_error,
-	}));
 	// No index on seq: walk each subscription's attempts newest first and stop at the row's count, so
 	// reading a recent event's attempts costs about as many rows as attempts made since.
 	const attempts = rows
@@ -104,12 +98,26 @@ export function eventById(sql: SqlStorage, id: string): StoredEventDetail | null
 				.toArray(),
 		)
 		.sort((a, b) => a.id - b.id);
+	const now = Date.now();
+	const deliveries = rows.map((d) =>
+		deliveryView(d, {
+			status: d.sub_status,
+			ordering: d.sub_ordering,
+			// Only an open ordered delivery can wait behind another: look its head up then, through the index.
+			headSeq: d.state === "pending" || d.state === "queued" ? (orderedHead(sql, d.sub_id)?.seq ?? null) : null,
+			lastAttemptNextAt: attempts.findLast((a) => a.sub_id === d.sub_id)?.next_at ?? null,
+			now,
+		}),
+	);
 	return {
 		envelope: row.envelope,
 		deliveries,
 		attempts: attempts.map(attemptView),
 	};
 }
+
+/** A delivery row with its subscription's status and ordering. */
+type SubscribedRow = DeliveryRow & { sub_status: Subscription["status"]; sub_ordering: Subscription["ordering"] };
 
 type AttemptRow = {
 	id: number;
@@ -181,6 +189,7 @@ export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionS
 		)
 		.toArray()[0];
 	return {
+		oldest_open: oldestOpen(sql, subId),
 		head_sequence: head,
 		backlog: open.n,
 		cursor: open.first === null ? head : open.first - 1,
@@ -189,6 +198,35 @@ export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionS
 			? { at: new Date(lastErr.at).toISOString(), status: lastErr.status, error: lastErr.error }
 			: null,
 	};
+}
+
+/** A subscription's oldest open delivery as the API shows it, or null when none is open. */
+function oldestOpen(sql: SqlStorage, subId: string): SubscriptionState["oldest_open"] {
+	const head = orderedHead(sql, subId);
+	const sub = sql
+		.exec<{ status: Subscription["status"]; ordering: Subscription["ordering"] }>(
+			"SELECT status, ordering FROM subscriptions WHERE id = ?",
+			subId,
+		)
+		.toArray()[0];
+	if (!head || !sub) return null;
+	const lastAttemptNextAt =
+		head.total_attempts === 0
+			? null
+			: (sql
+					.exec<{ next_at: number | null }>(
+						"SELECT next_at FROM attempts INDEXED BY attempts_by_sub WHERE sub_id = ? AND seq = ? ORDER BY id DESC LIMIT 1",
+						subId,
+						head.seq,
+					)
+					.toArray()[0]?.next_at ?? null);
+	const { subscription_id: _, ...view } = deliveryView(head, {
+		...sub,
+		headSeq: head.seq,
+		lastAttemptNextAt,
+		now: Date.now(),
+	});
+	return { sequence: head.seq, ...view };
 }
 
 /** Sequences of the events a subscription matches, from a sequence or a time on, ascending. */

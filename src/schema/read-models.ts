@@ -25,19 +25,34 @@ export const EventSummarySchema = z
 export type EventSummary = z.infer<typeof EventSummarySchema>;
 
 /**
- * Where a delivery stands: `pending` (due at `next_attempt_at`, or held at a paused subscription's
- * head), `queued` (an unordered job is on the DELIVERIES queue), `delivered`, `failed` (dead-lettered).
+ * Where a delivery stands now, as the API and the console show it (storage keeps fewer states,
+ * docs/storage.md; log-queries derives these):
+ * `delivered` (the subscriber answered 2xx), `failed` (dead-lettered: the schedule ran out),
+ * `retrying` (an attempt failed; the next is due at `next_attempt_at`, in the future),
+ * `waiting` (an ordered subscription's event behind an earlier one still open, `waiting_for_sequence`),
+ * `held` (its subscription is paused or disabled; a resume sends it),
+ * `queued` (an unordered delivery on the DELIVERIES queue: waiting for its consumer, or being attempted by it),
+ * `in_flight` (an ordered subscription's head whose time has come: its alarm is attempting it, or is about to).
  */
-export const DeliveryStateSchema = z.enum(["pending", "queued", "delivered", "failed"]);
-export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
+export const DeliveryViewStateSchema = z
+	.enum(["delivered", "failed", "retrying", "waiting", "held", "queued", "in_flight"])
+	.openapi("DeliveryState");
+export type DeliveryViewState = z.infer<typeof DeliveryViewStateSchema>;
 
 /** One event's delivery to one subscription. */
 export const DeliveryViewSchema = z
 	.object({
 		subscription_id: z.string(),
-		state: DeliveryStateSchema,
+		state: DeliveryViewStateSchema,
 		attempts: z.number().openapi({ description: "Attempts in the current retry schedule" }),
-		next_attempt_at: z.string().nullable(),
+		next_attempt_at: z
+			.string()
+			.nullable()
+			.openapi({ description: "When the next attempt is due: set only while `retrying`, and always in the future" }),
+		waiting_for_sequence: z
+			.number()
+			.nullable()
+			.openapi({ description: "While `waiting`: the sequence of the earlier event it waits behind" }),
 		last_status: z.number().nullable(),
 		last_error: z.string().nullable(),
 	})
@@ -88,6 +103,14 @@ export const SubscriptionStateSchema = z.object({
 		.openapi({ description: "The last sequence delivered or dead-lettered with nothing open before it" }),
 	last_success_at: z.string().nullable(),
 	last_error: z.object({ at: z.string(), status: z.number().nullable(), error: z.string().nullable() }).nullable(),
+	oldest_open: z
+		.object({ sequence: z.number() })
+		.extend(DeliveryViewSchema.omit({ subscription_id: true }).shape)
+		.nullable()
+		.openapi({
+			description:
+				"The oldest open delivery (an ordered subscription's head) and its state: why the backlog is not moving; null when nothing is open",
+		}),
 });
 export type SubscriptionState = z.infer<typeof SubscriptionStateSchema>;
 

@@ -78,6 +78,26 @@ describe("/openapi.json", () => {
 	});
 });
 
+describe("/openapi.json delivery state", () => {
+	it("documents every delivery state, and next_attempt_at and waiting_for_sequence on a delivery", async () => {
+		const doc = (await (await SELF.fetch("https://hookfan.test/openapi.json")).json()) as {
+			components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, unknown> }> };
+		};
+		expect(doc.components.schemas.DeliveryState?.enum).toEqual([
+			"delivered",
+			"failed",
+			"retrying",
+			"waiting",
+			"held",
+			"queued",
+			"in_flight",
+		]);
+		expect(Object.keys(doc.components.schemas.Delivery?.properties ?? {})).toEqual(
+			expect.arrayContaining(["state", "next_attempt_at", "waiting_for_sequence"]),
+		);
+	});
+});
+
 describe("/docs", () => {
 	it("serves the reference page, which loads its script from this Worker, not a CDN", async () => {
 		const res = await SELF.fetch("https://hookfan.test/docs");

@@ -158,6 +158,8 @@ async function drive(page: Page, f: Fixture): Promise<void> {
 	await page.getByRole("link", { name: "Subscriptions" }).click();
 	const billing = page.getByRole("article", { name: "Billing (returns 500)" });
 	await expect.poll(() => billing.textContent(), { timeout: 20_000 }).toContain('HTTP 500: "no"');
+	// Its oldest open delivery says where it stands: the first event, retrying, with its next attempt.
+	await expect.poll(() => billing.textContent()).toMatch(/Oldest open#1 retrying next attempt/);
 	const crm = page.getByRole("article", { name: "CRM sync" });
 	await expect.poll(() => crm.textContent()).toContain("100% of 3 attempts succeeded");
 	await shot(page, "console-subscriptions.png", true);
@@ -212,7 +214,10 @@ async function drive(page: Page, f: Fixture): Promise<void> {
 	const timeline = page.locator("ol.timeline");
 	expect(await timeline.textContent()).toContain("HTTP 500");
 	expect(await timeline.textContent()).toContain("next retry");
-	expect(await page.locator("tr", { hasText: "Billing (returns 500)" }).textContent()).toContain("pending");
+	// Billing's 500: retrying, with its next attempt shown (a real one, in the future).
+	const billingRow = page.locator("tr", { hasText: "Billing (returns 500)" });
+	expect(await billingRow.textContent()).toContain("retrying");
+	expect(await billingRow.locator("time").count()).toBeGreaterThan(0);
 	await page.getByRole("button", { name: "Redeliver to CRM sync" }).click();
 	await expect.poll(() => attempts.count(), { timeout: 15_000 }).toBe(4);
 	expect(await attempts.last().textContent()).toMatch(/CRM sync · attempt 3.*HTTP 200/);

@@ -37,7 +37,7 @@ describe("when a subscriber fails", () => {
 		expect(attempts.data[1]?.error).toMatch(/^http_status: HTTP 500/);
 	});
 
-	it("disables the subscription on 410 Gone and keeps the event pending for replay", async () => {
+	it("disables the subscription on 410 Gone and holds the event, with no next attempt, until a resume", async () => {
 		const tenant = freshTenant();
 		await seedVoipbin(tenant);
 		const sink = sinkName();
@@ -45,12 +45,67 @@ describe("when a subscriber fails", () => {
 		const [accepted] = await postCalls(tenant, 1);
 		const state = await waitForStatus(tenant, sub, "disabled");
 		expect(state?.status).toBe("disabled");
-		await postCalls(tenant, 1, { from: 2 });
+		const [later] = await postCalls(tenant, 1, { from: 2 });
 		await sleep(1500);
 		expect((await waitFor(sink, () => false, 0)).length).toBe(1);
 		const event = await log(tenant).getEvent(accepted?.id ?? "");
-		expect(event?.deliveries).toEqual([expect.objectContaining({ subscription_id: sub, state: "pending" })]);
+		expect(event?.deliveries).toEqual([
+			expect.objectContaining({ subscription_id: sub, state: "held", next_attempt_at: null, last_status: 410 }),
+		]);
+		const behind = await log(tenant).getEvent(later?.id ?? "");
+		expect(behind?.deliveries).toEqual([expect.objectContaining({ state: "held", next_attempt_at: null })]);
+		expect((await log(tenant).getSubscription(sub))?.state.oldest_open).toMatchObject({
+			sequence: 1,
+			state: "held",
+			next_attempt_at: null,
+		});
 	});
+
+	it("shows a failing head as retrying with its future next attempt, and the events behind it as waiting for it", async () => {
+		const tenant = freshTenant();
+		await seedVoipbin(tenant);
+		const sink = sinkName();
+		const sub = await subscribe(tenant, { url: sinkUrl("status/500", sink), retry_schedule: [60] });
+		const [head, behind] = await postCalls(tenant, 2);
+		await waitFor(sink, (r) => r.length >= 1);
+		await sleep(300); // the attempt is settled just after the subscriber answers
+		const headView = (await log(tenant).getEvent(head?.id ?? ""))?.deliveries[0];
+		expect(headView).toMatchObject({ state: "retrying", attempts: 1, last_status: 500, waiting_for_sequence: null });
+		expect(Date.parse(headView?.next_attempt_at ?? "")).toBeGreaterThan(Date.now());
+		expect((await log(tenant).getEvent(behind?.id ?? ""))?.deliveries[0]).toMatchObject({
+			state: "waiting",
+			waiting_for_sequence: 1,
+			next_attempt_at: null,
+		});
+		expect((await log(tenant).getSubscription(sub))?.state.oldest_open).toMatchObject({
+			sequence: 1,
+			state: "retrying",
+			next_attempt_at: headView?.next_attempt_at,
+		});
+	});
+
+	for (const ordering of ["ordered", "unordered"] as const) {
+		it(`keeps the events that arrive while an ${ordering} subscription is disabled, and sends them on resume`, async () => {
+			const tenant = freshTenant();
+			await seedVoipbin(tenant);
+			const sink = sinkName();
+			const sub = await subscribe(tenant, { url: sinkUrl("status/410", sink), ordering });
+			await postCalls(tenant, 1);
+			expect((await waitForStatus(tenant, sub, "disabled"))?.status).toBe("disabled");
+			await postCalls(tenant, 3, { from: 2 });
+			// All four are held for it: the one that got the 410 and the three that came while it was disabled.
+			expect((await log(tenant).getSubscription(sub))?.state.backlog).toBe(4);
+
+			// The subscriber is fixed (same sink, now answering 200), then the subscription resumed.
+			const fixed = await log(tenant).getSubscription(sub);
+			await log(tenant).putSubscription({ ...fixed, state: undefined, url: sinkUrl("ok", sink) });
+			await log(tenant).setStatus(sub, "active");
+			const got = await waitFor(sink, (r) => r.filter((x) => x.status === 200).length >= 4);
+			const sequences = got.filter((r) => r.status === 200).map((r) => JSON.parse(r.body).sequence);
+			expect(ordering === "ordered" ? sequences : sequences.sort()).toEqual([1, 2, 3, 4]);
+			expect((await log(tenant).getSubscription(sub))?.state.backlog).toBe(0);
+		});
+	}
 
 	it("waits at least as long as Retry-After asks on a 503", async () => {
 		const tenant = freshTenant();
