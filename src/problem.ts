@@ -31,6 +31,8 @@ export const PROBLEM_CODES = {
 	validation_failed: { status: 422, title: "The request does not fit the schema" },
 	invalid_cursor: { status: 422, title: "The cursor is not one this API gave out" },
 	invalid_target: { status: 422, title: "The subscriber URL is not allowed" },
+	// A source for a provider that generates its own secret, created without it; `detail` says where to copy it from.
+	secret_required: { status: 422, title: "This provider's secret must be given" },
 	internal_error: { status: 500, title: "Internal server error" },
 	admin_token_unset: { status: 503, title: "Admin API disabled" },
 	unavailable: { status: 503, title: "Temporarily unable to accept events" },

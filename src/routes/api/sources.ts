@@ -10,7 +10,9 @@ import {
 	providerSpec,
 	type SourceConfig,
 	SourceConfigSchema,
+	secretSetupHint,
 } from "../../providers";
+import { SourceBaseSchema } from "../../schema/source";
 import { forgetSource, readSource } from "../../source-store";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
@@ -18,10 +20,10 @@ import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "
 const SourceInputSchema = z
 	.discriminatedUnion(
 		"provider",
-		Object.values(PROVIDERS).map((p) => (p.source as unknown as z.ZodObject).partial({ secret: true })) as unknown as [
-			z.ZodObject,
-			...z.ZodObject[],
-		],
+		// safeExtend keeps a schema's refinements (partial() refuses a refined object).
+		Object.values(PROVIDERS).map((p) =>
+			(p.source as unknown as z.ZodObject).safeExtend({ secret: SourceBaseSchema.shape.secret.optional() }),
+		) as unknown as [z.ZodObject, ...z.ZodObject[]],
 	)
 	.openapi("SourceInput", { description: "provider plus that provider's options; see docs/providers.md" });
 
@@ -64,7 +66,14 @@ sources.openapi(
 		const { source } = c.req.valid("param");
 		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
 		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
-		const secret = input.secret ?? providerSpec(input.provider).generateSecret();
+		const spec = providerSpec(input.provider);
+		if (input.secret === undefined) {
+			// A secret the provider generates cannot be made up here: every event would be refused, and
+			// those providers do not retry a refusal.
+			const hint = secretSetupHint(spec, input.verification);
+			if (hint !== null) throw problem("secret_required", { detail: hint });
+		}
+		const secret = input.secret ?? spec.generateSecret();
 		const parsed = SourceConfigSchema.safeParse({ ...input, secret });
 		if (!parsed.success) {
 			throw problem("validation_failed", {
