@@ -118,7 +118,8 @@ const SAMPLES: Sample[] = [
 	{
 		// Voxsig (Chatwoot) signs "{timestamp}.{body}"; the gateway refuses timestamps over 5 min off.
 		provider: "voxsig",
-		config: { provider: "voxsig" },
+		// Chatwoot generates the secret; a real setup copies it from Chatwoot into the source.
+		config: { provider: "voxsig", secret: "demo-secret-copied-from-chatwoot" },
 		sign: (secret) => {
 			const contact = { id: 14, name: "Jane Doe", phone_number: "+15550001111", type: "contact" };
 			const message = { event: "message_created", id: 118, content: "My order has not arrived", private: false };
@@ -141,7 +142,8 @@ const SAMPLES: Sample[] = [
 	{
 		// VoIPbin signs the raw body: no timestamp, no event id.
 		provider: "voipbin",
-		config: { provider: "voipbin" },
+		// VoIPbin generates the secret; a real setup copies it from VoIPbin into the source.
+		config: { provider: "voipbin", secret: "demo-secret-copied-from-voipbin" },
 		sign: (secret) => {
 			const now = Date.now();
 			const parties = {

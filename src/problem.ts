@@ -33,6 +33,8 @@ export const PROBLEM_CODES = {
 	invalid_target: { status: 422, title: "The subscriber URL is not allowed" },
 	// An `event_types` entry no event can match (a typo); `did_you_mean` lists the closest known types.
 	unknown_event_type: { status: 422, title: "An event type in event_types never occurs" },
+	// A source for a provider that generates its own secret, created without it; `detail` says where to copy it from.
+	secret_required: { status: 422, title: "This provider's secret must be given" },
 	internal_error: { status: 500, title: "Internal server error" },
 	admin_token_unset: { status: 503, title: "Admin API disabled" },
 	unavailable: { status: 503, title: "Temporarily unable to accept events" },

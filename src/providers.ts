@@ -25,12 +25,31 @@ import { VoxsigSourceSchema, verifyVoxsig } from "./verify/voxsig";
 
 const CANONICAL_TYPE_NAMES = Object.keys(CANONICAL_TYPES) as CanonicalType[];
 
+/** An HTTP method a provider can be set to send its webhooks with. HEAD and OPTIONS never carry an event. */
+export type IngestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who creates the secret of the provider's own proof. `"provider"`: the provider generates it and the
+ * user copies it into hookfan (`setup` says from where), so a secret hookfan made up could never match.
+ * `"hookfan"`: the user may paste one hookfan generates into the provider.
+ */
+export type SecretOwner = { readonly owner: "hookfan" } | { readonly owner: "provider"; readonly setup: string };
+
 /** One provider's entry: everything the ingest pipeline and the sources API need to know about it. */
 export interface ProviderSpec<S extends z.ZodType = z.ZodType> {
 	/** The source configuration this provider accepts (the KV value, re-parsed on every read). */
 	readonly source: S;
 	/** How its requests carry their body; ingest refuses another declared content type with a 415. */
 	readonly format: BodyFormat;
+	/** Every method the provider can be set to send with; ingest answers others 405 with this `Allow`. */
+	readonly methods: readonly IngestMethod[];
+	/**
+	 * Whether a request with an empty body carries its payload in the query string (RapidPro's GET
+	 * webhooks): the parameters except `token` become the payload. Otherwise an empty body is malformed.
+	 */
+	readonly queryPayload: boolean;
+	/** Who creates the secret of the provider's own proof (a token source's secret is always hookfan's). */
+	readonly secret: SecretOwner;
 	/** The provider's own proof; the shared token proof is applied by the ingest pipeline. */
 	readonly verify: Verifier<z.infer<S>>;
 	readonly normalize: Normalizer<z.infer<S>>;
@@ -45,11 +64,22 @@ function hexSecret(): string {
 	return toHex(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** A registry entry; `generateSecret` defaults to a hex secret. */
+type Defaulted = "generateSecret" | "methods" | "queryPayload" | "secret";
+
+/**
+ * A registry entry. Defaults: a hex secret that hookfan generates, POST and PUT (every provider could
+ * always be set to PUT), and no payload in the query string.
+ */
 function spec<S extends z.ZodType>(
-	s: Omit<ProviderSpec<S>, "generateSecret"> & Partial<Pick<ProviderSpec<S>, "generateSecret">>,
+	s: Omit<ProviderSpec<S>, Defaulted> & Partial<Pick<ProviderSpec<S>, Defaulted>>,
 ): ProviderSpec<S> {
-	return { generateSecret: hexSecret, ...s };
+	return {
+		generateSecret: hexSecret,
+		methods: ["POST", "PUT"],
+		queryPayload: false,
+		secret: { owner: "hookfan" },
+		...s,
+	};
 }
 
 export const PROVIDERS = {
@@ -59,6 +89,10 @@ export const PROVIDERS = {
 		verify: verifyRapidpro,
 		normalize: normalizeRapidpro,
 		emits: RAPIDPRO_EMITS,
+		// The flow editor offers GET (its default, with an empty body), POST and PATCH
+		// (nyaruka/floweditor src/components/flow/routers/webhook/helpers.ts); mailroom sends what was chosen.
+		methods: ["GET", "POST", "PUT", "PATCH"],
+		queryPayload: true,
 	}),
 	cloudcontactai: spec({
 		source: CloudcontactaiSourceSchema,
@@ -80,6 +114,16 @@ export const PROVIDERS = {
 		verify: verifyVoipbin,
 		normalize: normalizeVoipbin,
 		emits: VOIPBIN_EMITS,
+		// The customer's webhook method is POST, PUT, GET or DELETE, and every one of them carries the
+		// JSON body and its signature (voipbin/monorepo bin-webhook-manager models/webhook/webhook.go,
+		// pkg/webhookhandler/message.go sendMessage).
+		methods: ["GET", "POST", "PUT", "DELETE"],
+		// Generated with the customer account (bin-customer-manager pkg/customerhandler/db.go, Create).
+		secret: {
+			owner: "provider",
+			setup:
+				"VoIPbin generates the webhook secret when it creates the customer account: copy it from the customer's settings in VoIPbin into `secret`.",
+		},
 	}),
 	voxsig: spec({
 		source: VoxsigSourceSchema,
@@ -87,6 +131,12 @@ export const PROVIDERS = {
 		verify: verifyVoxsig,
 		normalize: normalizeVoxsig,
 		emits: VOXSIG_EMITS,
+		// Chatwoot generates each webhook's secret (chatwoot/chatwoot, webhooks signed since 2026-02).
+		secret: {
+			owner: "provider",
+			setup:
+				"Chatwoot generates the webhook secret: copy it from Settings → Integrations → Webhooks (the webhook's secret) into `secret`.",
+		},
 	}),
 	standardwebhooks: spec({
 		source: StandardWebhooksSourceSchema,
@@ -124,6 +174,16 @@ export const CATALOG_PROVIDERS: CatalogProviders = {
 /** A source's stored configuration, whichever provider it is for. */
 export const SourceConfigSchema = z.discriminatedUnion("provider", schemas);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
+
+/**
+ * Why a source configuration cannot do without a given secret: the setup hint of a provider that owns
+ * the secret of the proof the source uses; null when hookfan may generate one (including every token
+ * source: the user puts that secret into the provider's URL or header).
+ */
+export function secretSetupHint(spec: ProviderSpec, verification: unknown): string | null {
+	if (verification === "token" || spec.secret.owner === "hookfan") return null;
+	return spec.secret.setup;
+}
 
 /** The registry entry for a provider id. */
 export function providerSpec(id: ProviderId): ProviderSpec {

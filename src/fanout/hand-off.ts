@@ -7,6 +7,7 @@ import { z } from "zod";
 import { spoolKey } from "../config";
 import { log } from "../log";
 import { PendingEnvelopeSchema } from "../schema/envelope";
+import { envelopeJson, RawNumberSchema } from "../schema/raw-numbers";
 import type { AppendResult } from "./log-store";
 
 /** Queue messages must stay under 128 KB; larger events wait in KV and the message carries the key. */
@@ -27,6 +28,8 @@ export const MAX_DEDUPE_KEY_LENGTH = 512;
 export const AppendInputSchema = z.object({
 	envelope: PendingEnvelopeSchema,
 	dedupe_key: z.string().min(1).max(MAX_DEDUPE_KEY_LENGTH),
+	/** Numbers of `envelope.raw` to store as the provider wrote them (src/schema/raw-numbers.ts); usually absent. */
+	raw_numbers: z.array(RawNumberSchema).max(200_000).optional(),
 });
 export type AppendInput = z.infer<typeof AppendInputSchema>;
 
@@ -55,7 +58,7 @@ export async function handOff(env: Env, input: AppendInput): Promise<HandOffOutc
 	// and it fails here (a 500) instead of being queued behind a 200 and dropped by the consumer.
 	AppendInputSchema.parse(input);
 	// Refused now rather than accepted and then failed by every append, the queue's included.
-	if (new TextEncoder().encode(JSON.stringify(input.envelope)).byteLength > MAX_ENVELOPE_BYTES) {
+	if (new TextEncoder().encode(envelopeJson(input.envelope, input.raw_numbers)).byteLength > MAX_ENVELOPE_BYTES) {
 		return { refused: "too_large", limitBytes: MAX_ENVELOPE_BYTES };
 	}
 	try {

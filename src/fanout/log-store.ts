@@ -3,6 +3,7 @@
  * is the only writer of the `events`, `dedupe` and `meta` tables (docs/storage.md).
  */
 import type { Envelope } from "../schema/envelope";
+import { envelopeJson } from "../schema/raw-numbers";
 import type { AppendInput } from "./hand-off";
 
 /** `sequence` is null only when the event is still waiting in the EVENTS queue. */
@@ -91,7 +92,8 @@ export function appendEvent(
 		envelope.source,
 		envelope.type,
 		Date.parse(envelope.received_at),
-		JSON.stringify(envelope),
+		// The provider's numbers digit for digit: `raw` as parsed may have rounded some.
+		envelopeJson(envelope, input.raw_numbers),
 	);
 	sql.exec(
 		"INSERT OR REPLACE INTO dedupe (source, key, event_id, expires_at) VALUES (?, ?, ?, ?)",

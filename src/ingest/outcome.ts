@@ -16,6 +16,8 @@ export type IngestSuccess =
 export type IngestRefusal =
 	/** No such tenant or source, or an id that cannot be one: one answer, so neither can be probed. */
 	| { kind: "unknown_source" }
+	/** A method the source's provider never sends (HEAD and OPTIONS included); `allow` lists those it does. */
+	| { kind: "method_not_allowed"; allow: readonly string[] }
 	/** The body is over `limitBytes` (declared in Content-Length or as read). */
 	| { kind: "body_too_large"; limitBytes: number }
 	| { kind: "unsupported_media_type"; format: BodyFormat }
@@ -42,6 +44,8 @@ export function refusalProblem(refusal: IngestRefusal): Problem {
 	switch (refusal.kind) {
 		case "unknown_source":
 			return problem("unknown_source");
+		case "method_not_allowed":
+			return problem("method_not_allowed", {}, { allow: refusal.allow.join(", ") });
 		case "body_too_large":
 			return problem("payload_too_large", { detail: `The body is larger than ${refusal.limitBytes} bytes.` });
 		case "unsupported_media_type":

@@ -10,9 +10,10 @@ import type { AppendInput, HandOffOutcome } from "../fanout/hand-off";
 import { MAX_DEDUPE_KEY_LENGTH } from "../fanout/hand-off";
 import { eventId } from "../ids";
 import { log } from "../log";
-import { type BodyFormat, parseBody } from "../normalize/body";
-import type { ProviderSpec, SourceConfig } from "../providers";
+import { type BodyFormat, type ParsedBody, parseBody, parseForm } from "../normalize/body";
+import type { IngestMethod, ProviderSpec, SourceConfig } from "../providers";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
+import { exactNumbers } from "../schema/raw-numbers";
 import { verifyRequest } from "../verify/index";
 import type { IngestOutcome, IngestRefusal } from "./outcome";
 
@@ -24,6 +25,8 @@ export interface IngestRequest {
 	/** The path's tenant and source ids, unvalidated. */
 	readonly tenant: string;
 	readonly source: string;
+	/** The HTTP method, upper case; the provider's registry entry lists the ones it can send. */
+	readonly method: string;
 	readonly url: URL;
 	readonly headers: Headers;
 	/** The body, read here at most once and no further than `MAX_BODY_BYTES`. */
@@ -87,11 +90,38 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
 /**
  * The key the log dedupes on: the normalizer's; a SHA-256 of it when it is too long to store (so a
  * long provider id still dedupes, rather than falling back to the body); or, when the provider gives
- * none, a SHA-256 of the body.
+ * none, a SHA-256 of the payload's bytes as received (`payload`). Never of a re-serialized parse:
+ * that rounds large numbers and turns `1e400` into `null`, merging distinct events.
  */
-async function storedDedupeKey(key: string | null, raw: unknown): Promise<string> {
-	if (key === null) return `sha256:${await sha256Hex(utf8(JSON.stringify(raw)))}`;
+async function storedDedupeKey(key: string | null, payload: Payload): Promise<string> {
+	if (key === null) {
+		return payload.from === "body"
+			? `sha256:${await sha256Hex(payload.bytes)}`
+			: `query-sha256:${await sha256Hex(payload.bytes)}`;
+	}
 	return key.length <= MAX_DEDUPE_KEY_LENGTH ? key : `key-sha256:${await sha256Hex(utf8(key))}`;
+}
+
+/**
+ * Where a request's payload came from and its bytes: the body as received, or, for a provider that
+ * sends bodyless requests (RapidPro's GET webhooks), the query string without `token`, as received.
+ */
+type Payload = { from: "body" | "query"; bytes: Uint8Array<ArrayBuffer> };
+
+/** The query string without any `token` parameter (a shared-token proof, never part of the payload). */
+function queryWithoutToken(url: URL): string {
+	const params = new URLSearchParams(url.search);
+	params.delete("token");
+	return params.toString();
+}
+
+function isIngestMethod(method: string, allowed: readonly IngestMethod[]): boolean {
+	return (allowed as readonly string[]).includes(method);
+}
+
+/** The body as text; only called on a body that already decoded as UTF-8. */
+function decodeText(bytes: Uint8Array): string {
+	return new TextDecoder().decode(bytes);
 }
 
 /** Runs one request through the pipeline. Never throws for bad input; only for bugs. */
@@ -113,15 +143,24 @@ export async function runIngest(req: IngestRequest, deps: IngestDeps): Promise<I
 		return refusal;
 	};
 	const provider = deps.providerOf(source);
-	if (!contentTypeFits(headers.get("content-type"), provider.format)) {
-		return refuse({ kind: "unsupported_media_type", format: provider.format });
-	}
+	if (!isIngestMethod(req.method, provider.methods))
+		return refuse({ kind: "method_not_allowed", allow: provider.methods });
+	// A sender that may send bodyless requests may name a content type on them: checked once a body shows.
+	const typeFits = contentTypeFits(headers.get("content-type"), provider.format);
+	if (!typeFits && !provider.queryPayload) return refuse({ kind: "unsupported_media_type", format: provider.format });
 
 	const rawBody = await readLimited(req.body, MAX_BODY_BYTES);
 	if (!rawBody) return refuse({ kind: "body_too_large", limitBytes: MAX_BODY_BYTES });
 	bodyBytes = rawBody.byteLength;
-	const parsed = parseBody(rawBody, provider.format);
+	const fromQuery = rawBody.byteLength === 0 && provider.queryPayload;
+	if (!fromQuery && !typeFits) return refuse({ kind: "unsupported_media_type", format: provider.format });
+	const query = fromQuery ? queryWithoutToken(req.url) : "";
+	// A bodyless request's payload is its query string's parameters, as strings, the way a form's are.
+	const parsed: ParsedBody = fromQuery ? { ok: true, body: parseForm(query) } : parseBody(rawBody, provider.format);
 	if (!parsed.ok) return refuse({ kind: "malformed_body", detail: parsed.detail });
+	const payload: Payload = fromQuery
+		? { from: "query", bytes: utf8(query) }
+		: { from: "body", bytes: new Uint8Array(rawBody) };
 
 	const now = deps.now();
 	const proof = await verifyRequest(
@@ -146,7 +185,14 @@ export async function runIngest(req: IngestRequest, deps: IngestDeps): Promise<I
 		...event,
 		received_at: new Date(now).toISOString(),
 	};
-	const held = await deps.handOff({ envelope, dedupe_key: await storedDedupeKey(dedupe_key, event.raw) });
+	// Numbers `raw` rounded, kept as the provider wrote them (form and query payloads hold only strings).
+	const rawNumbers =
+		payload.from === "body" && provider.format === "json" ? exactNumbers(decodeText(rawBody), event.raw) : [];
+	const held = await deps.handOff({
+		envelope,
+		dedupe_key: await storedDedupeKey(dedupe_key, payload),
+		...(rawNumbers.length > 0 ? { raw_numbers: rawNumbers } : {}),
+	});
 	if ("refused" in held) {
 		return held.refused === "too_large"
 			? refuse({ kind: "envelope_too_large", limitBytes: held.limitBytes })

@@ -28,7 +28,8 @@ export const REJECTION_HINTS = {
 		"The signed timestamp is too far from hookfan's clock (skew_seconds: positive is in the future): fix the sender's clock, or the request was delayed or replayed.",
 	missing_client_id:
 		"The source has no client_id, or not the sender's: set client_id on the source to the account id the provider signs with.",
-	method_not_allowed: "The provider used an HTTP method this source does not take: configure it to POST.",
+	method_not_allowed:
+		"The request used an HTTP method this source's provider never sends (see `allowed`): check the webhook's method setting.",
 	unsupported_media_type:
 		"The Content-Type is not the one this provider sends (see detail.expected): check the webhook's format setting at the provider.",
 	malformed_body:
@@ -63,6 +64,8 @@ export const RejectionDetailSchema = z.object({
 	/** What did not parse, in fixed words (never the parser's message, which quotes the body). */
 	message: z.string().max(200).optional(),
 	limit_bytes: z.number().int().optional(),
+	/** The methods this source's provider sends (for `method_not_allowed`), e.g. `POST, PUT`. */
+	allowed: z.string().max(100).optional(),
 });
 export type RejectionDetail = z.infer<typeof RejectionDetailSchema>;
 
@@ -115,6 +118,8 @@ export function rejectionReason(refusal: IngestRefusal): { reason: RejectionReas
 		case "unknown_source":
 		case "unavailable":
 			return null;
+		case "method_not_allowed":
+			return { reason: "method_not_allowed", detail: { allowed: refusal.allow.join(", ") } };
 		case "body_too_large":
 			return { reason: "body_too_large", detail: { limit_bytes: refusal.limitBytes } };
 		case "envelope_too_large":

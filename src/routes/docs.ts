@@ -38,13 +38,17 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
 		method: "post",
 		path: "/in/{tenant}/{source}",
 		tags: ["Ingest"],
-		summary: "Where providers post webhooks (also PUT); proven by the source's signature or token",
-		description: "See docs/providers.md for each provider's proof and docs/events.md for the envelope.",
+		summary: "Where providers post webhooks; proven by the source's signature or token",
+		description:
+			"POST and PUT for every provider; RapidPro also GET (a bodyless request's query string, without `token`, is the payload) and PATCH; VoIPbin also GET and DELETE (with its signed JSON body). See docs/providers.md for each provider's proof and docs/events.md for the envelope.",
 		responses: {
 			200: { description: "Accepted: `{id, duplicate}`; hookfan durably holds the event" },
 			400: { description: "Malformed body, or an authentic payload that does not fit the provider's schema" },
 			401: { description: "Failed proof" },
 			404: { description: "Unknown tenant or source" },
+			405: {
+				description: "A method the source's provider never sends (HEAD and OPTIONS always); `Allow` lists its methods",
+			},
 			413: { description: "Body over 1 MiB" },
 			415: { description: "Content type the provider does not send" },
 			503: { description: "Neither the log nor the queue could take the event; retry" },

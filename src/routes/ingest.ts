@@ -1,5 +1,5 @@
 /**
- * The front door: `POST|PUT /in/{tenant}/{source}`. Hands the request's parts to the ingest pipeline
+ * The front door: `/in/{tenant}/{source}`, with the methods each provider can send (POST and PUT for all). Hands the request's parts to the ingest pipeline
  * (src/ingest/pipeline.ts) and answers with its outcome. A 200 means hookfan durably holds the event.
  * Refusals of requests to a known source go to the tenant's rejection log, throttled
  * (src/ingest/rejection-throttle.ts), after the answer.
@@ -9,10 +9,8 @@ import { Hono } from "hono";
 import { handOff } from "../fanout/hand-off";
 import { ingestResponse } from "../ingest/outcome";
 import { runIngest } from "../ingest/pipeline";
-import { type ReportContext, reportRefusal, reportRejection } from "../ingest/rejection-throttle";
-import { problem } from "../problem";
+import { type ReportContext, reportRefusal } from "../ingest/rejection-throttle";
 import { providerOf } from "../providers";
-import { SlugSchema } from "../schema/envelope";
 import { readSource } from "../source-store";
 
 export const ingest = new Hono<{ Bindings: Env }>();
@@ -29,10 +27,21 @@ function reporting(c: Context<{ Bindings: Env }>, tenant: string, source: string
 	};
 }
 
-ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
+// Every method reaches the pipeline: which ones a source takes is its provider's (the registry's
+// `methods`); the others, HEAD and OPTIONS always among them, get 405 with that provider's `Allow`.
+ingest.all("/:tenant/:source", async (c) => {
 	const { tenant, source } = c.req.param();
+	const method = c.req.raw.method.toUpperCase();
 	const outcome = await runIngest(
-		{ tenant, source, url: new URL(c.req.url), headers: c.req.raw.headers, body: c.req.raw.body },
+		{
+			tenant,
+			source,
+			method,
+			url: new URL(c.req.url),
+			headers: c.req.raw.headers,
+			// A HEAD is answered as a GET by Hono; it never carries an event, so its body is never read.
+			body: method === "HEAD" ? null : c.req.raw.body,
+		},
 		{
 			readSource: (t, s) => readSource(c.env.CONFIG, t, s),
 			providerOf,
@@ -42,14 +51,4 @@ ingest.on(["POST", "PUT"], "/:tenant/:source", async (c) => {
 		},
 	);
 	return ingestResponse(outcome);
-});
-
-ingest.all("/:tenant/:source", async (c) => {
-	const { tenant, source } = c.req.param();
-	// Recorded only for a source that exists; the path's ids are unvalidated until here.
-	const slugs = SlugSchema.safeParse(tenant).success && SlugSchema.safeParse(source).success;
-	if (slugs && (await readSource(c.env.CONFIG, tenant, source))) {
-		reportRejection(reporting(c, tenant, source), "method_not_allowed", {}, null);
-	}
-	throw problem("method_not_allowed", {}, { allow: "POST, PUT" });
 });

@@ -7,6 +7,7 @@ import {
 	signCloudcontactaiLegacy,
 	verifyCloudcontactai,
 } from "./cloudcontactai";
+import { verifyRequest } from "./index";
 import type { VerifyInput } from "./types";
 
 const SECRET = "test-ccai-secret";
@@ -50,8 +51,35 @@ describe("CloudContactAI source config", () => {
 		).toBe(false);
 	});
 
-	it("refuses the token proof: CCAI signs what it sends", () => {
-		expect(CloudcontactaiSourceSchema.safeParse({ ...source(), verification: "token" }).success).toBe(false);
+	it("takes the token proof, without a client_id, for accounts whose CCAI sends no signature", () => {
+		const token = CloudcontactaiSourceSchema.parse({
+			provider: "cloudcontactai",
+			secret: SECRET,
+			verification: "token",
+		});
+		expect(token).toMatchObject({ verification: "token" });
+		expect(token.client_id).toBeUndefined();
+	});
+});
+
+describe("CloudContactAI token proof (unsigned accounts)", () => {
+	const token = () =>
+		CloudcontactaiSourceSchema.parse({ provider: "cloudcontactai", secret: SECRET, verification: "token" });
+	// A captured 2025 server request: no X-CCAI-Signature, no eventHash (CloudContactAI/CCAI.NET README).
+	const unsigned = { eventType: "message.sent", data: { id: 142065, MessageStatus: "SENT" } };
+
+	it("accepts the secret in ?token= or an Authorization header, through the shared proof", async () => {
+		const byQuery = { ...input({}, unsigned), url: new URL(`https://hookfan.test/in/t/s?token=${SECRET}`) };
+		expect(await verifyRequest(byQuery, token(), verifyCloudcontactai)).toEqual({ ok: true });
+		const byHeader = input({ authorization: `Token ${SECRET}` }, unsigned);
+		expect(await verifyRequest(byHeader, token(), verifyCloudcontactai)).toEqual({ ok: true });
+	});
+
+	it("refuses a wrong or missing token, and a signature in place of the token", async () => {
+		const wrong = { ...input({}, unsigned), url: new URL("https://hookfan.test/in/t/s?token=guess") };
+		expect(await verifyRequest(wrong, token(), verifyCloudcontactai)).toMatchObject({ ok: false, reason: "bad_token" });
+		const signed = input({ "X-CCAI-Signature": VECTOR });
+		expect(await verifyRequest(signed, token(), verifyCloudcontactai)).toMatchObject({ ok: false });
 	});
 });
 

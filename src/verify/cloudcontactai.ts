@@ -20,12 +20,19 @@ import { failed, VERIFIED, type Verifier } from "./types";
 
 export const CloudcontactaiSourceSchema = SourceBaseSchema.extend({
 	provider: z.literal("cloudcontactai"),
-	/** CCAI signs every webhook it sends, so a signature is the only proof this source accepts. */
-	verification: z.literal("signature").default("signature"),
-	/** The CCAI client (account) id: part of the signed string, never part of the request. */
-	client_id: z.string().min(1),
+	/**
+	 * `"signature"` (the eventHash proof) unless the account sends unsigned webhooks: some send neither
+	 * `X-CCAI-Signature` nor `eventHash` (a captured 2025 request, CloudContactAI/CCAI.NET README), and
+	 * those can only be proven by the shared token, a weaker proof (see docs/providers.md).
+	 */
+	verification: z.enum(["signature", "token"]).default("signature"),
+	/** The CCAI client (account) id: part of the signed string, never part of the request. A token source needs none. */
+	client_id: z.string().min(1).optional(),
 	/** Also accept the older SDK's hex HMAC-SHA256 of the raw body (UNCONFIRMED that servers send it). */
 	legacy_body_hmac: z.boolean().default(false),
+}).refine((s) => s.verification === "token" || s.client_id !== undefined, {
+	path: ["client_id"],
+	message: "required unless verification is token: the signature covers it",
 });
 export type CloudcontactaiSource = z.infer<typeof CloudcontactaiSourceSchema>;
 
@@ -56,6 +63,7 @@ export const verifyCloudcontactai: Verifier<CloudcontactaiSource> = async (input
 
 	// Both checks run in full whatever the first one says, so timing tells nothing about which matched.
 	let matched = false;
+	if (source.client_id === undefined) return failed({ reason: "missing_client_id" });
 	if (eventHash !== null) {
 		const expected = await signCloudcontactai(source.secret, source.client_id, eventHash);
 		// Base64 is case-sensitive: compared exactly.

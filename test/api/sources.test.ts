@@ -40,7 +40,7 @@ describe("sources", () => {
 	it("replaces a source with 200 and keeps a given secret", async () => {
 		const { key } = await newTenant();
 		const api = as(key);
-		await api("PUT", "/v1/sources/vb", { provider: "voipbin" });
+		await api("PUT", "/v1/sources/vb", { provider: "voipbin", secret: "copied-from-voipbin" });
 		const replaced = await api<SourceView>("PUT", "/v1/sources/vb", {
 			provider: "voipbin",
 			secret: "mine",
@@ -91,12 +91,45 @@ describe("sources", () => {
 		expect((await call(null, "POST", `/in/${id}/rp?token=${created.body.secret}`, { type: "x" })).status).toBe(404);
 	});
 
+	it("refuses a VoIPbin or Voxsig signature source without a secret: the provider generates it", async () => {
+		const { key } = await newTenant();
+		const api = as(key);
+		for (const [provider, where] of [
+			["voipbin", /VoIPbin generates the webhook secret.*customer/],
+			["voxsig", /Chatwoot generates the webhook secret.*Settings → Integrations → Webhooks/],
+		] as const) {
+			for (const body of [{ provider }, { provider, verification: "signature" }]) {
+				const res = await api<{ code: string; detail: string }>("PUT", "/v1/sources/x", body);
+				expect(res.status, JSON.stringify(body)).toBe(422);
+				expect(res.headers.get("content-type")).toBe("application/problem+json");
+				expect(res.body.code).toBe("secret_required");
+				expect(res.body.detail).toMatch(where);
+			}
+		}
+		// Nothing was stored.
+		expect((await api("GET", "/v1/sources/x")).status).toBe(404);
+		// The secret copied from the provider is taken as is.
+		const given = await api<SourceView>("PUT", "/v1/sources/vb", { provider: "voipbin", secret: "from-voipbin" });
+		expect(given.body.secret).toBe("from-voipbin");
+	});
+
+	it("still generates the secret of a token source, whichever provider it is for", async () => {
+		const { key } = await newTenant();
+		const api = as(key);
+		for (const provider of ["voipbin", "voxsig", "cloudcontactai"]) {
+			const res = await api<SourceView>("PUT", `/v1/sources/${provider}`, { provider, verification: "token" });
+			expect(res.status, provider).toBe(201);
+			expect(res.body.secret).toMatch(/^[0-9a-f]{64}$/);
+		}
+	});
+
 	it("rejects invalid configuration with 422 and the zod issues, changing nothing", async () => {
 		const { key } = await newTenant();
 		const api = as(key);
 		for (const bad of [
 			{ provider: "nope" },
-			{ provider: "cloudcontactai" }, // client_id is required
+			{ provider: "cloudcontactai" }, // client_id is required for the signature proof
+			{ provider: "cloudcontactai", verification: "signature" },
 			{ provider: "rapidpro", verification: "signature" }, // RapidPro signs nothing
 			{ provider: "standardwebhooks", secret: "not-whsec" },
 			{ provider: "voxsig", tolerance_seconds: -5 },

@@ -97,3 +97,19 @@ export function rapidproRequest(
 	const query = token !== null && via === "query" ? `?token=${encodeURIComponent(token)}` : undefined;
 	return { body: typeof payload === "string" ? payload : JSON.stringify(payload), headers, query };
 }
+
+/**
+ * A *Call Webhook* as the flow editor creates it by default: GET, no body, the values the author
+ * templated into the URL's query string, and `Accept: application/json` (nyaruka/floweditor
+ * src/components/flow/routers/webhook/helpers.ts). The token goes where `via` says.
+ */
+export function rapidproGetRequest(
+	params: Record<string, string>,
+	{ token = RAPIDPRO_TOKEN, via = "query" }: { token?: string; via?: TokenPlacement } = {},
+): SignedRequest {
+	const headers: Record<string, string> = { accept: "application/json", "user-agent": "Mailroom/10.1" };
+	const query = new URLSearchParams(params);
+	if (via === "query") query.set("token", token);
+	else headers.authorization = `${via === "bearer" ? "Bearer" : "Token"} ${token}`;
+	return { body: "", headers, query: `?${query}`, method: "GET" };
+}

@@ -101,3 +101,18 @@ export async function voipbinRequest(payload: unknown, secret = VOIPBIN_SECRET):
 		headers: { "content-type": "application/json", "x-voipbin-signature": await signVoipbin(secret, utf8(body)) },
 	};
 }
+
+/**
+ * A VoIPbin request whose body is exactly `body`, signed: for payloads that `JSON.stringify` cannot
+ * write, such as an integer past 2^53 or `1e400` (VoIPbin's Go encoder writes int64 and uint64 exactly).
+ */
+export async function voipbinTextRequest(body: string, method = "POST"): Promise<SignedRequest> {
+	return {
+		body,
+		method,
+		headers: {
+			"content-type": "application/json",
+			"x-voipbin-signature": await signVoipbin(VOIPBIN_SECRET, utf8(body)),
+		},
+	};
+}

@@ -373,6 +373,7 @@ describe("the console at /console", () => {
 		const { api_key: key } = await call<{ api_key: string }>(ADMIN, "POST", "/v1/tenants", { id: "acme" });
 		const vb = await call<{ ingest_url: string; secret: string }>(key, "PUT", "/v1/sources/voipbin-main", {
 			provider: "voipbin",
+			secret: "copied-from-voipbin",
 			description: "VoIPbin production",
 		});
 		await call(key, "PUT", "/v1/sources/rapidpro-flows", { provider: "rapidpro" });

@@ -48,7 +48,10 @@ describe("wrangler dev killed mid-delivery", () => {
 		const vars = { ADMIN_TOKEN: ADMIN, DELIVERY_TIMEOUT_SECONDS: "3" };
 		server = await startDev(PORT, dir, vars);
 		const api = await createTenant({ url: server.url, adminToken: ADMIN }, "crash");
-		const source = await api<{ secret: string; ingest_url: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
+		const source = await api<{ secret: string; ingest_url: string }>("PUT", "/v1/sources/vb", {
+			provider: "voipbin",
+			secret: "copied-from-voipbin",
+		});
 		const name = "crashsink";
 		// A slow subscriber keeps an attempt in flight most of the time, so the kill lands mid-delivery.
 		await api("POST", "/v1/subscriptions", {

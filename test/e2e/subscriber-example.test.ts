@@ -37,7 +37,10 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 describe("examples/subscriber.ts", () => {
 	it("receives a hangup from the gateway, typed, and refuses a forged delivery", async () => {
 		const api = await createTenant({ url: server.url, adminToken: ADMIN }, "example");
-		const { secret: sourceSecret } = await api<{ secret: string }>("PUT", "/v1/sources/vb", { provider: "voipbin" });
+		const { secret: sourceSecret } = await api<{ secret: string }>("PUT", "/v1/sources/vb", {
+			provider: "voipbin",
+			secret: "copied-from-voipbin",
+		});
 		const url = `http://127.0.0.1:${SUBSCRIBER_PORT}/`;
 		const { secret } = await api<{ secret: string }>("POST", "/v1/subscriptions", { url });
 

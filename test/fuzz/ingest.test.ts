@@ -5,11 +5,11 @@
  * a 200 (nothing from an unproven request, nothing accepted and lost). `npm test` sends 1,000
  * requests per provider; `npm run test:fuzz` sends 10,000.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/ingest/pipeline";
 import { EnvelopeSchema } from "../../src/schema/envelope";
+import { storedTexts } from "../support/log";
 import { freshTenant, seedSource } from "../support/sources";
 import { mutateText } from "./support/hostile";
 import { type BodySpec, type IngestCase, ingestCases } from "./support/ingest-cases";
@@ -171,22 +171,13 @@ class IngestFuzz {
 	}
 }
 
-async function storedEnvelopes(tenant: string): Promise<string[]> {
-	return runInDurableObject(env.TENANT.getByName(tenant), (_instance, state) =>
-		state.storage.sql
-			.exec<{ envelope: string }>("SELECT envelope FROM events ORDER BY seq")
-			.toArray()
-			.map((row) => row.envelope),
-	);
-}
-
 /** Waits briefly for events that went through the EVENTS queue, then compares the log with the 200s. */
 async function expectLogHoldsExactly(tenant: string, accepted: Set<string>): Promise<void> {
 	const until = Date.now() + 5_000;
-	let envelopes = await storedEnvelopes(tenant);
+	let envelopes = await storedTexts(tenant);
 	while (envelopes.length < accepted.size && Date.now() < until) {
 		await new Promise((r) => setTimeout(r, 100));
-		envelopes = await storedEnvelopes(tenant);
+		envelopes = await storedTexts(tenant);
 	}
 	const parsed = envelopes.map((text) => EnvelopeSchema.safeParse(JSON.parse(text)));
 	for (const p of parsed) expect(p.success, JSON.stringify(p.error?.issues)).toBe(true);

@@ -11,7 +11,7 @@ import { handOff } from "../../src/fanout/hand-off";
 import { eventId } from "../../src/ids";
 import { ingestResponse } from "../../src/ingest/outcome";
 import type { PendingEnvelope } from "../../src/schema/envelope";
-import { storedEvents } from "../support/log";
+import { eventually, storedEvents } from "../support/log";
 import { freshTenant } from "../support/sources";
 
 const unreachable = {
@@ -31,15 +31,6 @@ function pending(tenant: string, extra: Record<string, unknown> = {}): PendingEn
 		data: {},
 		raw: { type: "call_created", data: { id: "c1", ...extra } },
 	};
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-	const until = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await read();
-		if (done(v) || Date.now() > until) return v;
-		await new Promise((r) => setTimeout(r, 100));
-	}
 }
 
 describe("hand-off when the tenant's Durable Object is unreachable", () => {

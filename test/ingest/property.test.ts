@@ -26,6 +26,15 @@ const SOURCES: Record<string, Record<string, unknown>> = {
 	sw: { provider: "standardwebhooks", secret: WHSEC },
 };
 
+/**
+ * A generated value as a form field. `String(v)` is not safe here: fast-check builds objects such as
+ * `{"toString": false}`, on which it throws before any request is sent. JSON never calls such members.
+ */
+function formValue(v: unknown): string {
+	if (typeof v === "string") return v;
+	return JSON.stringify(v) ?? "";
+}
+
 async function seedAll(tenant: string): Promise<void> {
 	for (const [id, config] of Object.entries(SOURCES)) await seedSource(tenant, id, config);
 }
@@ -142,7 +151,7 @@ describe("ingest under random input", () => {
 				const json = JSON.stringify(value) ?? "null";
 				const isForm = source === "tr";
 				const raw = isForm
-					? new URLSearchParams(Object.entries((value ?? {}) as object).map(([k, v]) => [k, String(v)])).toString()
+					? new URLSearchParams(Object.entries((value ?? {}) as object).map(([k, v]) => [k, formValue(v)])).toString()
 					: json;
 				const headers = {
 					"content-type": isForm ? "application/x-www-form-urlencoded" : "application/json",
@@ -156,7 +165,8 @@ describe("ingest under random input", () => {
 				const text = await res.text();
 				expect(res.status, text).toBeLessThan(500);
 			}),
-			{ numRuns: 400 },
+			// The counterexample that once made the test itself throw before sending anything.
+			{ numRuns: 400, examples: [["tr", { toString: false }]] },
 		);
 	});
 });

@@ -2,6 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { notFound } from "../../problem";
+import type { Envelope } from "../../schema/envelope";
+import { parseExactJson } from "../../schema/raw-numbers";
 import { EventDetailSchema, EventSummarySchema, pageOf } from "../../schema/read-models";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, SlugParam } from "./common";
 
@@ -68,7 +70,8 @@ events.openapi(
 		if (!detail) throw notFound();
 		// The log keeps the exact signed text; one parse here re-embeds it in the answer.
 		const { deliveries, attempts } = detail;
-		return c.json({ envelope: JSON.parse(detail.envelope), deliveries, attempts }, 200);
+		// Parsed so that the provider's numbers in `raw` are answered digit for digit, as they were stored.
+		return c.json({ envelope: parseExactJson(detail.envelope) as Envelope, deliveries, attempts }, 200);
 	},
 );
 

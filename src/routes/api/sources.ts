@@ -10,8 +10,10 @@ import {
 	providerSpec,
 	type SourceConfig,
 	SourceConfigSchema,
+	secretSetupHint,
 } from "../../providers";
 import { RejectionPageSchema } from "../../schema/read-models";
+import { SourceBaseSchema } from "../../schema/source";
 import { forgetSource, readSource } from "../../source-store";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf, SlugParam } from "./common";
 
@@ -19,10 +21,10 @@ import { apiApp, body, errors, json, numericCursor, PageQuerySchema, pageOf, Slu
 const SourceInputSchema = z
 	.discriminatedUnion(
 		"provider",
-		Object.values(PROVIDERS).map((p) => (p.source as unknown as z.ZodObject).partial({ secret: true })) as unknown as [
-			z.ZodObject,
-			...z.ZodObject[],
-		],
+		// safeExtend keeps a schema's refinements (partial() refuses a refined object).
+		Object.values(PROVIDERS).map((p) =>
+			(p.source as unknown as z.ZodObject).safeExtend({ secret: SourceBaseSchema.shape.secret.optional() }),
+		) as unknown as [z.ZodObject, ...z.ZodObject[]],
 	)
 	.openapi("SourceInput", { description: "provider plus that provider's options; see docs/providers.md" });
 
@@ -65,7 +67,14 @@ sources.openapi(
 		const { source } = c.req.valid("param");
 		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
 		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
-		const secret = input.secret ?? providerSpec(input.provider).generateSecret();
+		const spec = providerSpec(input.provider);
+		if (input.secret === undefined) {
+			// A secret the provider generates cannot be made up here: every event would be refused, and
+			// those providers do not retry a refusal.
+			const hint = secretSetupHint(spec, input.verification);
+			if (hint !== null) throw problem("secret_required", { detail: hint });
+		}
+		const secret = input.secret ?? spec.generateSecret();
 		const parsed = SourceConfigSchema.safeParse({ ...input, secret });
 		if (!parsed.success) {
 			throw problem("validation_failed", {

@@ -235,12 +235,13 @@ export function plausibleBodies(subscriber: string): [RegExp, fc.Arbitrary<unkno
 		[
 			/^PUT \/v1\/sources\/\{source\}$/,
 			fc.constantFrom(
-				{ provider: "voipbin" },
+				{ provider: "voipbin", secret: "fuzz-pasted-voipbin-secret" },
+				{ provider: "voipbin" }, // VoIPbin owns its secret: 422 secret_required
 				{ provider: "voipbin", verification: "token", secret: "s3cret-token" },
 				{ provider: "rapidpro" },
 				{ provider: "cloudcontactai", client_id: "1", legacy_body_hmac: true },
 				{ provider: "standardwebhooks", tolerance_seconds: 60 },
-				{ provider: "voxsig", signature_header: "X-Sig" },
+				{ provider: "voxsig", secret: "fuzz-pasted-chatwoot-secret", signature_header: "X-Sig" },
 				{ provider: "telerivet", verification: "form", description: "d" },
 			),
 		],
