@@ -191,13 +191,19 @@ describe("GET /v1/sources/{id}/rejections", () => {
 		const tenant = await newTenant("rej");
 		const api = as(tenant.key);
 		await api("PUT", "/v1/sources/vb", { provider: "voipbin", secret: SECRETS.vb });
+		// VoIPbin sends POST, PUT, GET or DELETE (docs/providers.md), never PATCH.
 		const res = await SELF.fetch(`https://hookfan.test/in/${tenant.id}/vb`, {
-			method: "DELETE",
+			method: "PATCH",
 			headers: { "user-agent": "Mailroom/9.1" },
 		});
 		expect(res.status).toBe(405);
 		const { page } = await rejectionsUntil(api, "vb", (p) => p.data.length > 0);
-		expect(page.data[0]).toMatchObject({ reason: "method_not_allowed", method: "DELETE", user_agent: "Mailroom/9.1" });
+		expect(page.data[0]).toMatchObject({
+			reason: "method_not_allowed",
+			method: "PATCH",
+			user_agent: "Mailroom/9.1",
+			detail: { allowed: "GET, POST, PUT, DELETE" },
+		});
 	});
 
 	it("stores nothing for an unknown source or tenant", async () => {
