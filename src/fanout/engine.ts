@@ -75,7 +75,10 @@ export class DeliveryEngine {
 	 * transaction. Says how many subscriptions it went to, and whether one of them can send it now.
 	 */
 	fanOut(envelope: Envelope, now: number): { routed: number; deliverNow: boolean } {
-		const targets = this.subscriptions().filter((s) => s.status !== "disabled" && subscriptionMatches(s, envelope));
+		// Polling subscriptions get no delivery rows: their consumers read the log (./polling).
+		const targets = this.subscriptions().filter(
+			(s) => s.type === "webhook" && s.status !== "disabled" && subscriptionMatches(s, envelope),
+		);
 		store.fanOut(
 			this.#host.sql,
 			envelope.sequence,

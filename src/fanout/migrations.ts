@@ -63,6 +63,8 @@ const MIGRATIONS: string[] = [
 	// The table holds a row per subscription, so rewriting it costs next to nothing.
 	`ALTER TABLE subscriptions DROP COLUMN start_seq;
 	 ALTER TABLE subscriptions DROP COLUMN updated_at;`,
+	// Polling subscriptions: each one's durable position (the last sequence its consumer acknowledged).
+	`CREATE TABLE poll_positions (sub_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */

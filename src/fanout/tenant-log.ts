@@ -7,6 +7,7 @@
  * earliest of them.
  */
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
 import type { DeliveryStats } from "../schema/delivery-stats";
 import type {
 	AttemptView,
@@ -16,21 +17,36 @@ import type {
 	StoredEventDetail,
 	SubscriptionState,
 } from "../schema/read-models";
-import { type Subscription, SubscriptionSchema } from "../schema/subscription";
+import { type Subscription, SubscriptionSchema, subscriptionShapeProblem } from "../schema/subscription";
 import type { AttemptOutcome, PreparedAttempt } from "./deliver";
 import { DeliveryEngine, type RetryAdvice } from "./engine";
 import { subscriptionMatches } from "./filter";
 import { AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, countUnmatched } from "./log-store";
+import { type AppendResult, appendEvent, countUnmatched, headSequence } from "./log-store";
 import { migrate } from "./migrations";
+import * as polling from "./polling";
 import { nextPruneDue, pruneDueAfterAppend, pruneIfDue } from "./retention";
 import { deliveryStats } from "./stats";
+
+const PollInputSchema = z.object({
+	cursor: z.number().int().min(0).optional(),
+	limit: z.number().int().min(1).max(100),
+	wait_ms: z.number().int().min(0).max(30_000),
+});
+
+/** What a poll answers: a page, or why there is none. */
+export type PollResult =
+	| ({ kind: "page" } & polling.PollPage)
+	| { kind: "not_found" }
+	| { kind: "not_polling" }
+	| { kind: "invalid_cursor" };
 
 export class TenantLog extends DurableObject<Env> {
 	readonly #host: Host;
 	readonly #engine: DeliveryEngine;
+	readonly #pollers = new polling.PollWaiters();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -70,7 +86,10 @@ export class TenantLog extends DurableObject<Env> {
 		});
 		// Each setAlarm is a billed row write: wake now only for deliveries; otherwise make sure the hourly
 		// pruning will run (a no-op when an alarm is already set earlier, as it is during a stream).
-		if (!result.duplicate) await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
+		if (!result.duplicate) {
+			this.#pollers.wakeAll();
+			await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
+		}
 		return result;
 	}
 
@@ -80,20 +99,67 @@ export class TenantLog extends DurableObject<Env> {
 		await this.ctx.storage.deleteAll();
 		this.#engine.forget();
 		migrate(this.ctx.storage);
+		this.#pollers.wakeAll();
 	}
 
 	/** Creates or replaces the copy of a subscription that delivery reads. */
 	async putSubscription(input: unknown): Promise<{ created: boolean }> {
-		return this.#engine.putSubscription(SubscriptionSchema.parse(input));
+		const sub = SubscriptionSchema.parse(input);
+		const shape = subscriptionShapeProblem(sub);
+		if (shape) throw new Error(`inconsistent subscription ${sub.id}: ${shape}`); // the routes refuse these first
+		// A new polling subscription starts at the head, as a webhook one receives only later events. No
+		// await before the engine's write: they commit together.
+		if (sub.type === "polling") polling.startPosition(this.#sql, sub.id, headSequence(this.#sql));
+		const result = await this.#engine.putSubscription(sub);
+		this.#pollers.wakeAll(); // a waiting poll reads again with the new filters
+		return result;
 	}
 
 	async deleteSubscription(id: string): Promise<boolean> {
-		return this.#engine.removeSubscription(id);
+		polling.removePosition(this.#sql, id);
+		const removed = this.#engine.removeSubscription(id);
+		this.#pollers.wakeAll(); // a poll waiting on it answers 404
+		return removed;
 	}
 
 	async getSubscription(id: string): Promise<(Subscription & { state: SubscriptionState }) | null> {
 		const sub = this.#engine.subscription(id);
-		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id) } : null;
+		if (!sub) return null;
+		if (sub.type === "polling") return { ...sub, state: this.#pollingState(id) };
+		return { ...sub, state: queries.subscriptionState(this.#sql, id) };
+	}
+
+	/**
+	 * One poll of a polling subscription: the matching envelopes after `cursor` (else after its stored
+	 * position), up to `limit`. Passing a cursor acknowledges what came before it: the stored position
+	 * moves there. With `wait_ms`, an empty poll waits until something matching is appended or the
+	 * time is up (unless MAX_WAITERS polls already wait: then it answers at once).
+	 */
+	async poll(id: string, input: unknown): Promise<PollResult> {
+		const { cursor, limit, wait_ms } = PollInputSchema.parse(input); // RPC input is a trust boundary
+		let sub = this.#engine.subscription(id);
+		if (!sub) return { kind: "not_found" };
+		if (sub.type !== "polling") return { kind: "not_polling" };
+		if (cursor !== undefined && cursor > headSequence(this.#sql)) return { kind: "invalid_cursor" };
+		if (cursor !== undefined) polling.setPosition(this.#sql, id, cursor);
+		let from = cursor ?? polling.storedPosition(this.#sql, id) ?? headSequence(this.#sql);
+		const until = Date.now() + wait_ms;
+		for (;;) {
+			const page = polling.readPage(this.#sql, sub, from, limit);
+			if (page.envelopes.length > 0 || Date.now() >= until || !this.#pollers.canWait) return { kind: "page", ...page };
+			from = page.next;
+			// Nothing between the read and registering the waiter yields, so no append can slip between them.
+			await this.#pollers.wait(until - Date.now());
+			sub = this.#engine.subscription(id);
+			if (!sub) return { kind: "not_found" };
+		}
+	}
+
+	/** A polling subscription's state: its backlog is every event after its position, matching or not. */
+	#pollingState(id: string): SubscriptionState {
+		const head = headSequence(this.#sql);
+		const position = Math.min(head, polling.storedPosition(this.#sql, id) ?? head);
+		return { head_sequence: head, backlog: head - position, cursor: position, last_success_at: null, last_error: null };
 	}
 
 	async listSubscriptions(): Promise<Subscription[]> {
@@ -119,8 +185,8 @@ export class TenantLog extends DurableObject<Env> {
 		const event = queries.eventRef(this.#sql, eventId);
 		if (!event) return null;
 		const subs = subId
-			? [this.#engine.subscription(subId)].filter((s) => s !== undefined)
-			: this.#engine.subscriptions().filter((s) => subscriptionMatches(s, event));
+			? [this.#engine.subscription(subId)].filter((s): s is Subscription => s?.type === "webhook")
+			: this.#engine.subscriptions().filter((s) => s.type === "webhook" && subscriptionMatches(s, event));
 		if (subId && subs.length === 0) return null;
 		const ids = subs.map((s) => s.id);
 		await this.#engine.reopen(ids, [event.sequence]);
