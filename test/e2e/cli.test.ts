@@ -8,10 +8,10 @@ import { readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, configHome, runCli, startCli } from "./cli-run";
 import { type DevServer, startDev, stateDir } from "./dev-server";
+import { startVerifyingServer } from "./verifying-server";
 
 // Its own port: the other e2e files use 18787-18798.
 const PORT = 18799;
@@ -285,36 +285,3 @@ describe("hookfan listen and events tail, against the gateway's polling subscrip
 		}
 	});
 });
-
-interface VerifyingServer {
-	url: string;
-	secret: string;
-	verified: string[];
-	refused: string[];
-	server: Server;
-}
-
-/** A developer's local server: verifies each request with `standardwebhooks` under `secret`, answers 200. */
-async function startVerifyingServer(): Promise<VerifyingServer> {
-	const local: VerifyingServer = { url: "", secret: "", verified: [], refused: [], server: createServer() };
-	local.server.on("request", (req, res) => {
-		const chunks: Buffer[] = [];
-		req.on("data", (c: Buffer) => chunks.push(c));
-		req.on("end", () => {
-			const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-			try {
-				const event = new Webhook(local.secret).verify(Buffer.concat(chunks).toString("utf8"), headers) as {
-					id: string;
-				};
-				local.verified.push(event.id);
-				res.writeHead(200).end();
-			} catch (err) {
-				local.refused.push((err as Error).message);
-				res.writeHead(400).end();
-			}
-		});
-	});
-	await new Promise<void>((resolve) => local.server.listen(0, "127.0.0.1", resolve));
-	local.url = `http://127.0.0.1:${(local.server.address() as AddressInfo).port}/webhooks`;
-	return local;
-}
