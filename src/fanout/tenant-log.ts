@@ -8,7 +8,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
+import { log } from "../log";
 import type { DeliveryStats } from "../schema/delivery-stats";
+import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
+import { SourceRejectingDataSchema } from "../schema/operational";
 import type {
 	AttemptView,
 	EventSummary,
@@ -21,14 +24,17 @@ import { type Subscription, SubscriptionSchema, subscriptionShapeProblem } from 
 import type { AttemptOutcome, PreparedAttempt } from "./deliver";
 import { DeliveryEngine, type RetryAdvice } from "./engine";
 import { subscriptionMatches } from "./filter";
-import { AppendInputSchema } from "./hand-off";
+import { type AppendInput, AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
 import * as queries from "./log-queries";
 import { type AppendResult, appendEvent, countUnmatched, headSequence } from "./log-store";
 import { migrate } from "./migrations";
+import { OperationalEvents } from "./operational";
 import * as polling from "./polling";
 import { nextPruneDue, pruneDueAfterAppend, pruneIfDue } from "./retention";
 import { deliveryStats } from "./stats";
+
+const SourceRejectingCountsSchema = SourceRejectingDataSchema.omit({ source_id: true });
 
 const PollInputSchema = z.object({
 	cursor: z.number().int().min(0).optional(),
@@ -47,6 +53,7 @@ export class TenantLog extends DurableObject<Env> {
 	readonly #host: Host;
 	readonly #engine: DeliveryEngine;
 	readonly #pollers = new polling.PollWaiters();
+	readonly #ops: OperationalEvents;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -62,7 +69,8 @@ export class TenantLog extends DurableObject<Env> {
 			tenant: ctx.id.name,
 			wake: (at) => this.#wake(at),
 		};
-		this.#engine = new DeliveryEngine(this.#host);
+		this.#ops = new OperationalEvents(this.#host, (envelope) => this.#appendOperational(envelope));
+		this.#engine = new DeliveryEngine(this.#host, (settled) => this.#ops.afterSettle(settled));
 	}
 
 	get #sql(): SqlStorage {
@@ -73,24 +81,49 @@ export class TenantLog extends DurableObject<Env> {
 	async append(input: unknown): Promise<AppendResult> {
 		const parsed = AppendInputSchema.parse(input); // RPC input is a trust boundary
 		const now = Date.now();
-		let deliverNow = false;
-		// One transaction: a sequence never exists without its deliveries.
-		const result = this.ctx.storage.transactionSync(() => {
-			const { result, envelope } = appendEvent(this.#sql, parsed, now);
+		const { result, deliverNow } = this.#commit(parsed, now);
+		if (!result.duplicate) await this.#afterAppend(deliverNow, now);
+		return result;
+	}
+
+	/**
+	 * For the source refusal log: reports that `source` started refusing requests in bulk, as a
+	 * `hookfan.source.rejecting` event (at most once an hour per source). Says whether one was appended.
+	 */
+	async sourceRejecting(source: string, counts: unknown): Promise<boolean> {
+		const parsed = SourceRejectingCountsSchema.parse(counts);
+		return this.#ops.sourceRejecting(SlugSchema.parse(source), parsed, Date.now());
+	}
+
+	/** Appends and fans out in one transaction: a sequence never exists without its deliveries. */
+	#commit(input: AppendInput, now: number): { result: AppendResult; deliverNow: boolean } {
+		return this.ctx.storage.transactionSync(() => {
+			const { result, envelope } = appendEvent(this.#sql, input, now);
+			let deliverNow = false;
 			if (envelope) {
 				const fanned = this.#engine.fanOut(envelope, now);
 				if (fanned.routed === 0) countUnmatched(this.#sql);
 				deliverNow = fanned.deliverNow;
 			}
-			return result;
+			return { result, deliverNow };
 		});
+	}
+
+	/** After a new event: wakes waiting polls, and the alarm when something can be delivered. */
+	async #afterAppend(deliverNow: boolean, now: number): Promise<void> {
+		this.#pollers.wakeAll();
 		// Each setAlarm is a billed row write: wake now only for deliveries; otherwise make sure the hourly
 		// pruning will run (a no-op when an alarm is already set earlier, as it is during a stream).
-		if (!result.duplicate) {
-			this.#pollers.wakeAll();
-			await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
-		}
-		return result;
+		await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
+	}
+
+	/** Appends an operational event from inside the object (./operational); called synchronously. */
+	#appendOperational(envelope: PendingEnvelope): void {
+		const now = Date.now();
+		const { deliverNow } = this.#commit({ envelope, dedupe_key: envelope.id }, now);
+		this.#afterAppend(deliverNow, now).catch((err: unknown) =>
+			log("error", "waking after an operational event failed", { tenant: this.#host.tenant, error: String(err) }),
+		);
 	}
 
 	/** Removes the whole log, for tenant deletion: every table and the alarm. The object starts empty. */
@@ -117,6 +150,7 @@ export class TenantLog extends DurableObject<Env> {
 
 	async deleteSubscription(id: string): Promise<boolean> {
 		polling.removePosition(this.#sql, id);
+		this.#ops.forget(id);
 		const removed = this.#engine.removeSubscription(id);
 		this.#pollers.wakeAll(); // a poll waiting on it answers 404
 		return removed;

@@ -11,6 +11,7 @@ import {
 	type SourceConfig,
 	SourceConfigSchema,
 } from "../../providers";
+import { OPERATIONAL_SOURCE } from "../../schema/operational";
 import { forgetSource, readSource } from "../../source-store";
 import { apiApp, body, errors, json, PageQuerySchema, pageOf, SlugParam } from "./common";
 
@@ -62,6 +63,10 @@ sources.openapi(
 	}),
 	async (c) => {
 		const { source } = c.req.valid("param");
+		if (source === OPERATIONAL_SOURCE)
+			throw problem("validation_failed", {
+				detail: `source: "${source}" is reserved for hookfan's own operational events`,
+			});
 		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
 		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
 		const secret = input.secret ?? providerSpec(input.provider).generateSecret();
