@@ -218,9 +218,11 @@ export class TenantLog extends DurableObject<Env> {
 	async redeliver(eventId: string, subId?: string): Promise<{ subscriptions: string[] } | null> {
 		const event = queries.eventRef(this.#sql, eventId);
 		if (!event) return null;
-		const subs = subId
-			? [this.#engine.subscription(subId)].filter((s): s is Subscription => s?.type === "webhook")
-			: this.#engine.subscriptions().filter((s) => s.type === "webhook" && subscriptionMatches(s, event));
+		const subs = (
+			subId
+				? [this.#engine.subscription(subId)].filter((s): s is Subscription => s?.type === "webhook")
+				: this.#engine.subscriptions().filter((s) => s.type === "webhook" && subscriptionMatches(s, event))
+		).filter((s) => !queries.isAbout(this.#sql, { seq: event.sequence, type: event.type }, s.id));
 		if (subId && subs.length === 0) return null;
 		const ids = subs.map((s) => s.id);
 		await this.#engine.reopen(ids, [event.sequence]);

@@ -22,7 +22,11 @@ export const SubscriptionNoticeDataSchema = z.object({
 		.describe(
 			"`gone`: the subscriber answered 410; `exhausted`: the retry schedule ran out with `on_exhausted: pause`; `consecutive_failures`: a run of failed attempts; `delivered`: an attempt succeeded after them",
 		),
-	consecutive_failures: z.number().int().min(0).describe("Failed attempts in a row up to the latest one (counted up to 5)"),
+	consecutive_failures: z
+		.number()
+		.int()
+		.min(0)
+		.describe("Failed attempts in a row up to the latest one (counted up to 5)"),
 	last_error: z
 		.object({ status: z.number().int().nullable(), error: z.string().nullable() })
 		.nullable()

@@ -46,6 +46,11 @@ describe("operational events", () => {
 		expect(types(all)).toEqual(["call.created"]);
 		expect(types(await waitFor(goneSink, () => false, 1000))).toEqual(["call.created"]);
 		expect((await env.TENANT.getByName(tenant).getSubscription(gone))?.status).toBe("disabled");
+		// Nor does a replay or a redelivery send it there: the replay reopens the call only.
+		expect(await env.TENANT.getByName(tenant).replay(gone, { since_sequence: 1 })).toEqual({ replayed: 1 });
+		const [disabledEvent] = bodies(ops) as (Delivered & { id: string })[];
+		const redelivered = await env.TENANT.getByName(tenant).redeliver(disabledEvent?.id ?? "");
+		expect(redelivered?.subscriptions).not.toContain(gone);
 	});
 
 	it(`reports failing after ${FAILING_AFTER} failed attempts in a row, and recovered after the next success`, async () => {
