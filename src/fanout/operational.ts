@@ -36,13 +36,22 @@ type Notice = { active: number; last_at: number };
 /** What appends an operational envelope to the log (the tenant object's own append). */
 export type AppendOperational = (envelope: PendingEnvelope) => void;
 
+/** Whether any subscription but `subject` would receive an operational event of `type`. */
+export type OperationalWanted = (type: OperationalType, subject: string | null) => boolean;
+
 export class OperationalEvents {
 	readonly #host: Host;
 	readonly #append: AppendOperational;
+	readonly #wanted: OperationalWanted;
 
-	constructor(host: Host, append: AppendOperational) {
+	/**
+	 * An event nobody would receive is not appended at all: it would cost three row writes, and take a
+	 * sequence number in the middle of a tenant's provider events for nothing.
+	 */
+	constructor(host: Host, append: AppendOperational, wanted: OperationalWanted) {
 		this.#host = host;
 		this.#append = append;
+		this.#wanted = wanted;
 	}
 
 	/** Hears of every settled attempt: reports status changes, a failing run, and recovery. */
@@ -80,6 +89,7 @@ export class OperationalEvents {
 				const failures = this.#consecutiveFailures(sub.id);
 				const failing = this.#notice(sub.id, "failing");
 				if (failures < FAILING_AFTER || failing?.active || !this.#due(failing, at)) return;
+				if (!this.#wanted("hookfan.subscription.failing", sub.id)) return; // reported once someone listens
 				this.#setNotice(sub.id, "failing", 1, at);
 				this.#emit("hookfan.subscription.failing", notice(sub.status, "consecutive_failures"), at);
 				return;
@@ -94,6 +104,7 @@ export class OperationalEvents {
 	sourceRejecting(source: string, counts: Omit<SourceRejectingData, "source_id">, now: number): boolean {
 		const subject = `source:${source}`;
 		if (!this.#due(this.#notice(subject, "rejecting"), now)) return false;
+		if (!this.#wanted("hookfan.source.rejecting", null)) return false;
 		this.#setNotice(subject, "rejecting", 1, now);
 		this.#emit("hookfan.source.rejecting", { source_id: source, ...counts }, now);
 		return true;
@@ -107,6 +118,8 @@ export class OperationalEvents {
 	#emit(type: OperationalType, data: SubscriptionNoticeData | SourceRejectingData, now: number): void {
 		const tenant = this.#host.tenant;
 		if (!tenant) return; // an object addressed by id rather than tenant name: it has no tenant to report to
+		const subject = "subscription_id" in data ? data.subscription_id : null;
+		if (!this.#wanted(type, subject)) return;
 		this.#append(operationalEnvelope(type, data, tenant, eventId(now), now));
 		log("info", "operational event", { tenant, type, data: JSON.stringify(data) });
 	}

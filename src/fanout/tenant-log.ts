@@ -11,7 +11,7 @@ import { z } from "zod";
 import { log } from "../log";
 import type { DeliveryStats } from "../schema/delivery-stats";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
-import { SourceRejectingDataSchema } from "../schema/operational";
+import { OPERATIONAL_SOURCE, SourceRejectingDataSchema } from "../schema/operational";
 import type {
 	AttemptView,
 	EventSummary,
@@ -69,7 +69,19 @@ export class TenantLog extends DurableObject<Env> {
 			tenant: ctx.id.name,
 			wake: (at) => this.#wake(at),
 		};
-		this.#ops = new OperationalEvents(this.#host, (envelope) => this.#appendOperational(envelope));
+		this.#ops = new OperationalEvents(
+			this.#host,
+			(envelope) => this.#appendOperational(envelope),
+			(type, subject) =>
+				this.#engine
+					.subscriptions()
+					.some(
+						(s) =>
+							s.id !== subject &&
+							(s.type === "polling" || s.status !== "disabled") &&
+							subscriptionMatches(s, { type, source: OPERATIONAL_SOURCE }),
+					),
+		);
 		this.#engine = new DeliveryEngine(this.#host, (settled) => this.#ops.afterSettle(settled));
 	}
 

@@ -82,8 +82,10 @@ describe("hookfan's operational types in the catalog", () => {
 
 	it("publishes schemas that the envelopes hookfan appends validate against", async () => {
 		const tenant = await newTenant("ops-schema");
-		await env.TENANT.getByName(tenant.id).sourceRejecting("vb", { rejected: 50, accepted: 1, window_seconds: 60 });
 		const api = as(tenant.key);
+		// Someone has to listen: hookfan appends no operational event that no subscription would receive.
+		await api("POST", "/v1/subscriptions", { type: "polling", event_types: ["hookfan.*"] });
+		await env.TENANT.getByName(tenant.id).sourceRejecting("vb", { rejected: 50, accepted: 1, window_seconds: 60 });
 		const listed = await api<{ data: { id: string }[] }>("GET", "/v1/events?type=hookfan.source.rejecting");
 		const detail = await api<{ envelope: Envelope }>("GET", `/v1/events/${listed.body.data[0]?.id}`);
 		const validate = await validators()("hookfan.source.rejecting");

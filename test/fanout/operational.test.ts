@@ -105,4 +105,13 @@ describe("operational events", () => {
 		expect(res.status).toBe(422);
 		expect(res.body).toMatchObject({ code: "validation_failed", detail: expect.stringContaining("reserved") });
 	});
+
+	it("appends nothing that no subscription would receive, so a tenant without hookfan.* subscribers sees no gaps", async () => {
+		const tenant = freshTenant();
+		await seedVoipbin(tenant);
+		await subscribe(tenant, { url: sinkUrl("ok", sinkName()), event_types: ["*"] });
+		const log = env.TENANT.getByName(tenant);
+		expect(await log.sourceRejecting("vb", { rejected: 9, accepted: 0, window_seconds: 60 })).toBe(false);
+		expect((await log.stats()).head_sequence).toBe(0);
+	});
 });
