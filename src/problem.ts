@@ -26,6 +26,8 @@ export const PROBLEM_CODES = {
 	tenant_exists: { status: 409, title: "A tenant with this id exists" },
 	// rotate-secret while the most secrets that may sign at once already do; `retry_at` says when one expires.
 	rotation_limit: { status: 409, title: "Too many secrets are signing at once" },
+	// A poll on a webhook subscription, or a webhook-only action (pause, replay, rotate-secret, attempts) on a polling one.
+	wrong_subscription_type: { status: 409, title: "The operation does not apply to this type of subscription" },
 	payload_too_large: { status: 413, title: "Payload too large" },
 	unsupported_media_type: { status: 415, title: "Unsupported content type" },
 	validation_failed: { status: 422, title: "The request does not fit the schema" },

@@ -67,6 +67,7 @@ export function subscriptionsView(ctx, root) {
 		const lastError = state?.last_error;
 		const key = (name) => ({ key: `${name}-${sub.id}` });
 		const paused = sub.status !== "active";
+		const polling = sub.type === "polling";
 		// Failing: the latest attempt outcome is an error (no success since the last error).
 		const failing = Boolean(lastError && (!state.last_success_at || lastError.at > state.last_success_at));
 		return h(
@@ -82,9 +83,16 @@ export function subscriptionsView(ctx, root) {
 				h("h2", { id: titleId }, ctx.label(sub.id)),
 				badge(sub.status),
 				failing ? badge("failing") : null,
-				h("span", { class: "tag" }, sub.ordering),
+				h("span", { class: "tag" }, polling ? "polling" : sub.ordering),
 			),
-			h("p", { class: "mono muted small-text" }, sub.id, " · ", sub.url),
+			// A polling subscription has no URL: its consumer pulls (GET /v1/subscriptions/{id}/poll).
+			h(
+				"p",
+				{ class: "mono muted small-text" },
+				sub.id,
+				" · ",
+				polling ? "polling (no URL: read with …/poll)" : sub.url,
+			),
 			h(
 				"dl",
 				{ class: "facts" },
@@ -142,25 +150,34 @@ export function subscriptionsView(ctx, root) {
 			h(
 				"div",
 				{ class: "actions" },
-				paused
-					? h(
-							"button",
-							{
-								type: "button",
-								dataset: key("resume"),
-								onclick: () => act(sub, "resume", `Resumed ${ctx.label(sub.id)}.`),
-							},
-							"Resume",
-						)
+				polling
+					? null
+					: paused
+						? h(
+								"button",
+								{
+									type: "button",
+									dataset: key("resume"),
+									onclick: () => act(sub, "resume", `Resumed ${ctx.label(sub.id)}.`),
+								},
+								"Resume",
+							)
+						: h(
+								"button",
+								{
+									type: "button",
+									class: "secondary",
+									dataset: key("pause"),
+									onclick: () => act(sub, "pause", `Paused ${ctx.label(sub.id)}: events wait until you resume.`),
+								},
+								"Pause",
+							),
+				polling
+					? null
 					: h(
 							"button",
-							{
-								type: "button",
-								class: "secondary",
-								dataset: key("pause"),
-								onclick: () => act(sub, "pause", `Paused ${ctx.label(sub.id)}: events wait until you resume.`),
-							},
-							"Pause",
+							{ type: "button", class: "secondary", dataset: key("replay"), onclick: () => replay(sub) },
+							"Replay…",
 						),
 				waiting && sub.ordering === "ordered" && sub.status === "active"
 					? h("button", { type: "button", dataset: key("retry"), onclick: () => retryNow(sub, waiting) }, "Retry now")
@@ -171,11 +188,13 @@ export function subscriptionsView(ctx, root) {
 					"Replay…",
 				),
 				h("button", { type: "button", class: "secondary", dataset: key("edit"), onclick: () => edit(sub) }, "Edit…"),
-				h(
-					"button",
-					{ type: "button", class: "secondary", dataset: key("rotate"), onclick: () => rotate(sub) },
-					"Rotate secret…",
-				),
+				polling
+					? null
+					: h(
+							"button",
+							{ type: "button", class: "secondary", dataset: key("rotate"), onclick: () => rotate(sub) },
+							"Rotate secret…",
+						),
 				h(
 					"button",
 					{ type: "button", class: "secondary", dataset: key("delete"), onclick: () => remove(sub) },

@@ -39,6 +39,8 @@ export function prepareAttempt(
 	now: number,
 	timeoutMs: number,
 ): PreparedAttempt {
+	// A bug if it happens: polling subscriptions get no delivery rows (engine.fanOut skips them).
+	if (sub.url === undefined) throw new Error(`subscription ${sub.id} has no url: it is not a webhook`);
 	return { url: sub.url, secrets: activeSecrets(sub, now), eventId: event.id, body: event.envelope, timeoutMs };
 }
 

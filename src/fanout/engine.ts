@@ -9,6 +9,7 @@
  */
 import { log } from "../log";
 import type { Envelope } from "../schema/envelope";
+import { operationalSubject } from "../schema/operational";
 import type { Subscription } from "../schema/subscription";
 import { type AttemptOutcome, DEFAULT_TIMEOUT_MS, type PreparedAttempt, prepareAttempt } from "./deliver";
 import * as store from "./delivery-store";
@@ -30,13 +31,24 @@ const ENQUEUE_BATCH = 100;
 /** What `report` tells the queue consumer when the job should come back: retry it after this delay. */
 export type RetryAdvice = { retry_delay_seconds: number };
 
+/** One settled attempt, as the engine tells its observer (the operational events, ./operational). */
+export interface SettledAttempt {
+	sub: Subscription;
+	outcome: AttemptOutcome;
+	decision: Settled;
+	at: number;
+}
+
 export class DeliveryEngine {
 	readonly #host: Host;
 	readonly #lanes: OrderedLanes;
+	readonly #onSettled: (settled: SettledAttempt) => void;
 	#subs: Map<string, Subscription> | null = null;
 
-	constructor(host: Host) {
+	/** `onSettled` hears of every settled attempt, after its transaction committed. */
+	constructor(host: Host, onSettled: (settled: SettledAttempt) => void = () => {}) {
 		this.#host = host;
+		this.#onSettled = onSettled;
 		this.#lanes = new OrderedLanes(host, this);
 	}
 
@@ -77,7 +89,12 @@ export class DeliveryEngine {
 	 * subscription that is not active) until a resume sends them in order, or retention prunes them.
 	 */
 	fanOut(envelope: Envelope, now: number): { routed: number; deliverNow: boolean } {
-		const targets = this.subscriptions().filter((s) => subscriptionMatches(s, envelope));
+		// Polling subscriptions get no delivery rows: their consumers read the log (./polling). An
+		// operational event about a subscription never goes to that subscription (./operational).
+		const subject = operationalSubject(envelope);
+		const targets = this.subscriptions().filter(
+			(s) => s.type === "webhook" && s.id !== subject && subscriptionMatches(s, envelope),
+		);
 		store.fanOut(
 			this.#host.sql,
 			envelope.sequence,
@@ -185,6 +202,7 @@ export class DeliveryEngine {
 			outcome: decision.kind,
 			latency_ms: outcome.latencyMs,
 		});
+		this.#onSettled({ sub, outcome, decision, at });
 		return decision;
 	}
 

@@ -7,6 +7,12 @@ describe("typeMatches", () => {
 		expect(typeMatches("*", "voipbin.agent_created")).toBe(true);
 	});
 
+	it("leaves hookfan's operational types out of *: they match only hookfan.* or their exact name", () => {
+		expect(typeMatches("*", "hookfan.subscription.disabled")).toBe(false);
+		expect(typeMatches("hookfan.*", "hookfan.subscription.disabled")).toBe(true);
+		expect(typeMatches("hookfan.source.rejecting", "hookfan.source.rejecting")).toBe(true);
+	});
+
 	it("matches a whole resource with resource.*", () => {
 		expect(typeMatches("message.*", "message.failed")).toBe(true);
 		expect(typeMatches("message.*", "messages.failed")).toBe(false);

@@ -1,9 +1,13 @@
 /** Fan-out filters: which subscriptions an event goes to. */
+import { OPERATIONAL_PREFIX } from "../schema/operational";
 import type { Subscription } from "../schema/subscription";
 
-/** Whether one `event_types` pattern (`*`, `resource.*`, or exact) matches a type. */
+/**
+ * Whether one `event_types` pattern (`*`, `resource.*`, or exact) matches a type. `*` matches every
+ * type but hookfan's own operational ones (`hookfan.*`), which a subscriber has to ask for by name.
+ */
 export function typeMatches(pattern: string, type: string): boolean {
-	if (pattern === "*") return true;
+	if (pattern === "*") return !type.startsWith(OPERATIONAL_PREFIX);
 	if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
 	return pattern === type;
 }

@@ -2,6 +2,9 @@
  * Read-side queries over the tenant log: events, per-subscription state, attempts, counts. Each
  * returns a read model of src/schema/read-models.ts, the shape the API documents.
  */
+
+import type { Envelope } from "../schema/envelope";
+import { operationalSubject } from "../schema/operational";
 import type {
 	AttemptView,
 	EventSummary,
@@ -242,7 +245,14 @@ export function matchingSince(
 			from.since ?? 0,
 		)
 		.toArray();
-	return rows.filter((r) => subscriptionMatches(sub, r)).map((r) => r.seq);
+	return rows.filter((r) => subscriptionMatches(sub, r) && !isAbout(sql, r, sub.id)).map((r) => r.seq);
+}
+
+/** Whether an event is an operational event about subscription `subId` (which never receives those). */
+export function isAbout(sql: SqlStorage, event: { seq: number; type: string }, subId: string): boolean {
+	if (!event.type.startsWith("hookfan.subscription.")) return false; // read the envelope only for these
+	const row = sql.exec<{ envelope: string }>("SELECT envelope FROM events WHERE seq = ?", event.seq).toArray()[0];
+	return row !== undefined && operationalSubject(JSON.parse(row.envelope) as Envelope) === subId;
 }
 
 export function stats(sql: SqlStorage): LogStats {

@@ -82,6 +82,16 @@ const MIGRATIONS: string[] = [
 	   window_count INTEGER NOT NULL,
 	   window_stored INTEGER NOT NULL
 	 ) WITHOUT ROWID;`,
+	// Polling subscriptions: each one's durable position (the last sequence its consumer acknowledged).
+	`CREATE TABLE poll_positions (sub_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;`,
+	// Operational events: per subject (subscription or source) and kind, whether it is reported and when.
+	`CREATE TABLE ops_notices (
+	   subject TEXT NOT NULL,
+	   kind TEXT NOT NULL,
+	   active INTEGER NOT NULL,
+	   last_at INTEGER NOT NULL,
+	   PRIMARY KEY (subject, kind)
+	 ) WITHOUT ROWID;`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */

@@ -27,7 +27,9 @@ export const BULK_PER_MINUTE = 20;
 /** The most records one batch carries: what one throttle interval can store at most. */
 export const MAX_SAMPLES = STORED_PER_MINUTE;
 
-const WINDOW_MS = 60_000;
+/** The counting window, in seconds (and in ms below). */
+export const WINDOW_SECONDS = 60;
+const WINDOW_MS = WINDOW_SECONDS * 1000;
 
 /**
  * What ingest reports in one call: how many refusals of each reason since its last report, and the

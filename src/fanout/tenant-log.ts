@@ -7,7 +7,11 @@
  * earliest of them.
  */
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { log } from "../log";
 import type { DeliveryStats } from "../schema/delivery-stats";
+import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
+import { OPERATIONAL_SOURCE, SourceRejectingDataSchema } from "../schema/operational";
 import type {
 	AttemptView,
 	EventSummary,
@@ -17,23 +21,42 @@ import type {
 	StoredEventDetail,
 	SubscriptionState,
 } from "../schema/read-models";
-import { type Subscription, SubscriptionSchema } from "../schema/subscription";
+import { type Subscription, SubscriptionSchema, subscriptionShapeProblem } from "../schema/subscription";
 import type { AttemptOutcome, PreparedAttempt } from "./deliver";
 import { DeliveryEngine, type RetryAdvice } from "./engine";
 import { subscriptionMatches } from "./filter";
-import { AppendInputSchema } from "./hand-off";
+import { type AppendInput, AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, countUnmatched } from "./log-store";
+import { type AppendResult, appendEvent, countUnmatched, headSequence } from "./log-store";
 import { migrate } from "./migrations";
+import { OperationalEvents } from "./operational";
+import * as polling from "./polling";
 import * as rejections from "./rejection-log";
 import { RejectionBatchSchema, type RejectionTally } from "./rejection-log";
 import { nextPruneDue, pruneDueAfterAppend, pruneIfDue } from "./retention";
 import { deliveryStats } from "./stats";
 
+const SourceRejectingCountsSchema = SourceRejectingDataSchema.omit({ source_id: true });
+
+const PollInputSchema = z.object({
+	cursor: z.number().int().min(0).optional(),
+	limit: z.number().int().min(1).max(100),
+	wait_ms: z.number().int().min(0).max(30_000),
+});
+
+/** What a poll answers: a page, or why there is none. */
+export type PollResult =
+	| ({ kind: "page" } & polling.PollPage)
+	| { kind: "not_found" }
+	| { kind: "not_polling" }
+	| { kind: "invalid_cursor" };
+
 export class TenantLog extends DurableObject<Env> {
 	readonly #host: Host;
 	readonly #engine: DeliveryEngine;
+	readonly #pollers = new polling.PollWaiters();
+	readonly #ops: OperationalEvents;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -49,7 +72,20 @@ export class TenantLog extends DurableObject<Env> {
 			tenant: ctx.id.name,
 			wake: (at) => this.#wake(at),
 		};
-		this.#engine = new DeliveryEngine(this.#host);
+		this.#ops = new OperationalEvents(
+			this.#host,
+			(envelope) => this.#appendOperational(envelope),
+			(type, subject) =>
+				this.#engine
+					.subscriptions()
+					.some(
+						(s) =>
+							s.id !== subject &&
+							(s.type === "polling" || s.status !== "disabled") &&
+							subscriptionMatches(s, { type, source: OPERATIONAL_SOURCE }),
+					),
+		);
+		this.#engine = new DeliveryEngine(this.#host, (settled) => this.#ops.afterSettle(settled));
 	}
 
 	get #sql(): SqlStorage {
@@ -60,21 +96,49 @@ export class TenantLog extends DurableObject<Env> {
 	async append(input: unknown): Promise<AppendResult> {
 		const parsed = AppendInputSchema.parse(input); // RPC input is a trust boundary
 		const now = Date.now();
-		let deliverNow = false;
-		// One transaction: a sequence never exists without its deliveries.
-		const result = this.ctx.storage.transactionSync(() => {
-			const { result, envelope } = appendEvent(this.#sql, parsed, now);
+		const { result, deliverNow } = this.#commit(parsed, now);
+		if (!result.duplicate) await this.#afterAppend(deliverNow, now);
+		return result;
+	}
+
+	/**
+	 * For the source refusal log: reports that `source` started refusing requests in bulk, as a
+	 * `hookfan.source.rejecting` event (at most once an hour per source). Says whether one was appended.
+	 */
+	async sourceRejecting(source: string, counts: unknown): Promise<boolean> {
+		const parsed = SourceRejectingCountsSchema.parse(counts);
+		return this.#ops.sourceRejecting(SlugSchema.parse(source), parsed, Date.now());
+	}
+
+	/** Appends and fans out in one transaction: a sequence never exists without its deliveries. */
+	#commit(input: AppendInput, now: number): { result: AppendResult; deliverNow: boolean } {
+		return this.ctx.storage.transactionSync(() => {
+			const { result, envelope } = appendEvent(this.#sql, input, now);
+			let deliverNow = false;
 			if (envelope) {
 				const fanned = this.#engine.fanOut(envelope, now);
 				if (fanned.routed === 0) countUnmatched(this.#sql);
 				deliverNow = fanned.deliverNow;
 			}
-			return result;
+			return { result, deliverNow };
 		});
+	}
+
+	/** After a new event: wakes waiting polls, and the alarm when something can be delivered. */
+	async #afterAppend(deliverNow: boolean, now: number): Promise<void> {
+		this.#pollers.wakeAll();
 		// Each setAlarm is a billed row write: wake now only for deliveries; otherwise make sure the hourly
 		// pruning will run (a no-op when an alarm is already set earlier, as it is during a stream).
-		if (!result.duplicate) await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
-		return result;
+		await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
+	}
+
+	/** Appends an operational event from inside the object (./operational); called synchronously. */
+	#appendOperational(envelope: PendingEnvelope): void {
+		const now = Date.now();
+		const { deliverNow } = this.#commit({ envelope, dedupe_key: envelope.id }, now);
+		this.#afterAppend(deliverNow, now).catch((err: unknown) =>
+			log("error", "waking after an operational event failed", { tenant: this.#host.tenant, error: String(err) }),
+		);
 	}
 
 	/** Removes the whole log, for tenant deletion: every table and the alarm. The object starts empty. */
@@ -83,20 +147,61 @@ export class TenantLog extends DurableObject<Env> {
 		await this.ctx.storage.deleteAll();
 		this.#engine.forget();
 		migrate(this.ctx.storage);
+		this.#pollers.wakeAll();
 	}
 
 	/** Creates or replaces the copy of a subscription that delivery reads. */
 	async putSubscription(input: unknown): Promise<{ created: boolean }> {
-		return this.#engine.putSubscription(SubscriptionSchema.parse(input));
+		const sub = SubscriptionSchema.parse(input);
+		const shape = subscriptionShapeProblem(sub);
+		if (shape) throw new Error(`inconsistent subscription ${sub.id}: ${shape}`); // the routes refuse these first
+		// A new polling subscription starts at the head, as a webhook one receives only later events. No
+		// await before the engine's write: they commit together.
+		if (sub.type === "polling") polling.startPosition(this.#sql, sub.id, headSequence(this.#sql));
+		const result = await this.#engine.putSubscription(sub);
+		this.#pollers.wakeAll(); // a waiting poll reads again with the new filters
+		return result;
 	}
 
 	async deleteSubscription(id: string): Promise<boolean> {
-		return this.#engine.removeSubscription(id);
+		polling.removePosition(this.#sql, id);
+		this.#ops.forget(id);
+		const removed = this.#engine.removeSubscription(id);
+		this.#pollers.wakeAll(); // a poll waiting on it answers 404
+		return removed;
 	}
 
 	async getSubscription(id: string): Promise<(Subscription & { state: SubscriptionState }) | null> {
 		const sub = this.#engine.subscription(id);
-		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id) } : null;
+		if (!sub) return null;
+		if (sub.type === "polling") return { ...sub, state: polling.pollingState(this.#sql, id, headSequence(this.#sql)) };
+		return { ...sub, state: queries.subscriptionState(this.#sql, id) };
+	}
+
+	/**
+	 * One poll of a polling subscription: the matching envelopes after `cursor` (else after its stored
+	 * position), up to `limit`. Passing a cursor acknowledges what came before it: the stored position
+	 * moves there. With `wait_ms`, an empty poll waits until something matching is appended or the
+	 * time is up (unless MAX_WAITERS polls already wait: then it answers at once).
+	 */
+	async poll(id: string, input: unknown): Promise<PollResult> {
+		const { cursor, limit, wait_ms } = PollInputSchema.parse(input); // RPC input is a trust boundary
+		let sub = this.#engine.subscription(id);
+		if (!sub) return { kind: "not_found" };
+		if (sub.type !== "polling") return { kind: "not_polling" };
+		if (cursor !== undefined && cursor > headSequence(this.#sql)) return { kind: "invalid_cursor" };
+		if (cursor !== undefined) polling.setPosition(this.#sql, id, cursor);
+		let from = cursor ?? polling.storedPosition(this.#sql, id) ?? headSequence(this.#sql);
+		const until = Date.now() + wait_ms;
+		for (;;) {
+			const page = polling.readPage(this.#sql, sub, from, limit);
+			if (page.envelopes.length > 0 || Date.now() >= until || !this.#pollers.canWait) return { kind: "page", ...page };
+			from = page.next;
+			// Nothing between the read and registering the waiter yields, so no append can slip between them.
+			await this.#pollers.wait(until - Date.now());
+			sub = this.#engine.subscription(id);
+			if (!sub) return { kind: "not_found" };
+		}
 	}
 
 	async listSubscriptions(): Promise<Subscription[]> {
@@ -121,9 +226,11 @@ export class TenantLog extends DurableObject<Env> {
 	async redeliver(eventId: string, subId?: string): Promise<{ subscriptions: string[] } | null> {
 		const event = queries.eventRef(this.#sql, eventId);
 		if (!event) return null;
-		const subs = subId
-			? [this.#engine.subscription(subId)].filter((s) => s !== undefined)
-			: this.#engine.subscriptions().filter((s) => subscriptionMatches(s, event));
+		const subs = (
+			subId
+				? [this.#engine.subscription(subId)].filter((s): s is Subscription => s?.type === "webhook")
+				: this.#engine.subscriptions().filter((s) => s.type === "webhook" && subscriptionMatches(s, event))
+		).filter((s) => !queries.isAbout(this.#sql, { seq: event.sequence, type: event.type }, s.id));
 		if (subId && subs.length === 0) return null;
 		const ids = subs.map((s) => s.id);
 		await this.#engine.reopen(ids, [event.sequence]);
@@ -144,7 +251,16 @@ export class TenantLog extends DurableObject<Env> {
 	 */
 	async recordRejections(input: unknown): Promise<RejectionTally> {
 		const batch = RejectionBatchSchema.parse(input); // RPC input is a trust boundary
-		return this.ctx.storage.transactionSync(() => rejections.recordRejections(this.#sql, batch, Date.now()));
+		const now = Date.now();
+		return this.ctx.storage.transactionSync(() => {
+			const tally = rejections.recordRejections(this.#sql, batch, now);
+			// Crossing into bulk refusal (likely a wrong secret) is news for the tenant's `hookfan.*` subscribers.
+			if (tally.bulk_started) {
+				const counts = { rejected: tally.window_count, accepted: null, window_seconds: rejections.WINDOW_SECONDS };
+				this.#ops.sourceRejecting(batch.source, counts, now);
+			}
+			return tally;
+		});
 	}
 
 	/** A source's recent rejections, newest first, with its counters. */

@@ -13,6 +13,7 @@ import {
 	EVENT_TYPE_NAMES,
 	EVENT_TYPES,
 	jsonSchemaOf,
+	operationalEnvelopeSchema,
 	passthroughDescription,
 	passthroughEnvelopeSchema,
 	passthroughPattern,
@@ -20,7 +21,9 @@ import {
 	publishedSchema,
 } from "../schema/catalog";
 import { exampleEnvelope } from "../schema/catalog-examples";
+import { OPERATIONAL_TYPE_NAMES, OPERATIONAL_TYPES } from "../schema/operational";
 import type { AppEnv } from "./api/common";
+import { exampleOperationalEnvelope } from "./api/event-types";
 
 /** The headers every delivery carries (https://www.standardwebhooks.com). */
 const DeliveryHeadersSchema = z.object({
@@ -64,6 +67,15 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
 			passthroughSchemaName(provider),
 			passthroughDescription(provider),
 			jsonSchemaOf(passthroughEnvelopeSchema(provider)),
+		);
+	}
+	for (const type of OPERATIONAL_TYPE_NAMES) {
+		const schema = { ...jsonSchemaOf(operationalEnvelopeSchema(type)), examples: [exampleOperationalEnvelope(type)] };
+		deliver(
+			type,
+			type,
+			`${OPERATIONAL_TYPES[type].description} Only to subscriptions whose event_types name it.`,
+			schema,
 		);
 	}
 }

@@ -6,6 +6,13 @@
  */
 import { z } from "zod";
 import { CANONICAL_TYPES, type CanonicalType, DATA_SCHEMAS, EmptyDataSchema, EnvelopeSchema } from "./envelope.ts"; // with its extension: hookfan/subscriber loads this file under Node's type stripping
+import {
+	isOperationalType,
+	OPERATIONAL_SOURCE,
+	OPERATIONAL_TYPE_NAMES,
+	OPERATIONAL_TYPES,
+	type OperationalType,
+} from "./operational.ts";
 
 /** The `data` a canonical type carries. */
 export type DataOf<T extends CanonicalType> = z.infer<(typeof DATA_SCHEMAS)[(typeof CANONICAL_TYPES)[T]]>;
@@ -105,6 +112,18 @@ export function canonicalEnvelopeSchema(type: CanonicalType, providers: CatalogP
 	});
 }
 
+/** The envelope of an operational type: hookfan is its provider and source, `data` typed, `raw` null. */
+export function operationalEnvelopeSchema(type: OperationalType) {
+	return EnvelopeSchema.extend({
+		type: z.literal(type),
+		source: z.literal(OPERATIONAL_SOURCE),
+		provider: z.literal(OPERATIONAL_SOURCE),
+		provider_type: z.literal(type),
+		data: OPERATIONAL_TYPES[type].data,
+		raw: z.null(),
+	});
+}
+
 function escapeRegExp(s: string): string {
 	return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -136,6 +155,9 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
  * origin): a canonical type's own, or its provider's passthrough schema. Null for any other type.
  */
 export function publishedSchema(type: string, baseUrl: string, providers: CatalogProviders): JsonSchema | null {
+	if (isOperationalType(type)) {
+		return withId(jsonSchemaOf(operationalEnvelopeSchema(type)), baseUrl, type, OPERATIONAL_TYPES[type].description);
+	}
 	if (Object.hasOwn(EVENT_TYPES, type)) {
 		const name = type as CanonicalType;
 		const schema = jsonSchemaOf(canonicalEnvelopeSchema(name, providers));
@@ -166,7 +188,7 @@ export function passthroughDescription(provider: string): string {
 	return `An event from ${provider} that no canonical type fits: \`type\` is \`${passthroughPattern(provider)}\`, \`data\` is empty and the provider's payload is in \`raw\`.`;
 }
 
-/** Every schema name under /schemas/: the canonical types, then one passthrough schema per provider. */
+/** Every schema name under /schemas/: the canonical types, one passthrough schema per provider, the operational types. */
 export function schemaNames(providers: CatalogProviders): string[] {
-	return [...EVENT_TYPE_NAMES, ...providers.ids.map(passthroughSchemaName)];
+	return [...EVENT_TYPE_NAMES, ...providers.ids.map(passthroughSchemaName), ...OPERATIONAL_TYPE_NAMES];
 }

@@ -11,6 +11,7 @@ const HOUR = 3600_000;
 const secret = (n: number) => `whsec_${btoa(`secret-number-${n}`.padEnd(24, "."))}`;
 const base: Subscription = {
 	id: "sub_1",
+	type: "webhook",
 	url: "https://hooks.example.com/in",
 	event_types: ["*"],
 	ordering: "ordered",

@@ -3,7 +3,7 @@
  * make: every envelope the gateway stores (and so delivers) validates against its published schema,
  * and each type's `providers` are exactly the providers whose samples normalize to it.
  */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { CATALOG_PROVIDERS, PROVIDER_IDS, type ProviderId } from "../../src/prov
 import type { Catalog } from "../../src/routes/api/event-types";
 import { EVENT_TYPE_NAMES, passthroughProviderOf, schemaNames } from "../../src/schema/catalog";
 import type { Envelope } from "../../src/schema/envelope";
+import { OPERATIONAL_TYPE_NAMES } from "../../src/schema/operational";
 import { ingestOk } from "../support/ingest";
 import { SAMPLES } from "../support/samples";
 import { seedSource } from "../support/sources";
@@ -66,6 +67,33 @@ describe("GET /v1/event-types", () => {
 	});
 });
 
+describe("hookfan's operational types in the catalog", () => {
+	it("lists each with its data schema and an example that validates against its published schema", async () => {
+		const { body } = await getJson<Catalog>("/v1/event-types");
+		expect(body.operational.map((t) => t.type)).toEqual(OPERATIONAL_TYPE_NAMES);
+		const validatorOf = validators();
+		for (const entry of body.operational) {
+			expect(entry.schema_url).toBe(`${ORIGIN}/schemas/${entry.type}.json`);
+			expect(entry.data_schema).toMatchObject({ type: "object" });
+			const validate = await validatorOf(entry.type);
+			expect(validate(entry.example), `${entry.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+		}
+	});
+
+	it("publishes schemas that the envelopes hookfan appends validate against", async () => {
+		const tenant = await newTenant("ops-schema");
+		const api = as(tenant.key);
+		// Someone has to listen: hookfan appends no operational event that no subscription would receive.
+		await api("POST", "/v1/subscriptions", { type: "polling", event_types: ["hookfan.*"] });
+		await env.TENANT.getByName(tenant.id).sourceRejecting("vb", { rejected: 50, accepted: 1, window_seconds: 60 });
+		const listed = await api<{ data: { id: string }[] }>("GET", "/v1/events?type=hookfan.source.rejecting");
+		const detail = await api<{ envelope: Envelope }>("GET", `/v1/events/${listed.body.data[0]?.id}`);
+		const validate = await validators()("hookfan.source.rejecting");
+		expect(validate(detail.body.envelope), JSON.stringify(validate.errors)).toBe(true);
+		expect(detail.body.envelope).toMatchObject({ source: "hookfan", provider: "hookfan", raw: null });
+	});
+});
+
 describe("GET /schemas/{type}.json", () => {
 	it("serves a canonical type's envelope schema with its $id and data narrowed", async () => {
 		const res = await getJson<Record<string, unknown>>("/schemas/call.hangup.json");
@@ -113,6 +141,7 @@ describe("/openapi.json webhooks", () => {
 		expect(Object.keys(body.webhooks)).toEqual([
 			...EVENT_TYPE_NAMES,
 			...PROVIDER_IDS.map((p) => `${p}.<provider_type>`),
+			...OPERATIONAL_TYPE_NAMES,
 		]);
 		const op = body.webhooks["message.received"]?.post as {
 			parameters: { name: string; in: string; required: boolean }[];

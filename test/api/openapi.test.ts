@@ -22,6 +22,7 @@ const ROUTES = [
 	"post /v1/subscriptions/{id}/resume",
 	"post /v1/subscriptions/{id}/replay",
 	"get /v1/subscriptions/{id}/attempts",
+	"get /v1/subscriptions/{id}/poll",
 	"get /v1/events",
 	"get /v1/events/{id}",
 	"post /v1/events/{id}/redeliver",

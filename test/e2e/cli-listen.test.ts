@@ -1,61 +1,27 @@
 /**
- * `hookfan listen` and `hookfan events tail` against a fake gateway that serves the polling
- * subscription contract (test/e2e/fake-gateway.ts), with a real local server that verifies every
- * forwarded event with the `standardwebhooks` library, as a developer's handler would.
+ * `hookfan listen` and `hookfan events tail` in the cases the real gateway cannot easily produce, against
+ * a fake one serving the polling subscription contract (test/e2e/fake-gateway.ts): a local server that is
+ * down, the gateway answering 503, a subscription deleted under the command. The happy path (a real
+ * source, the real gateway, a local server verifying with `standardwebhooks`) is in test/e2e/cli.test.ts.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, type RunningCli, startCli } from "./cli-run";
 import { type FakeGateway, startFakeGateway } from "./fake-gateway";
+import { startVerifyingServer, type VerifyingServer } from "./verifying-server";
 
 const KEY = "hf_test_key";
 
-interface LocalServer {
-	url: string;
-	/** Verified envelopes' ids, in arrival order. */
-	verified: string[];
-	/** Requests whose signature did not verify. */
-	refused: string[];
-	secret: string;
-	server: Server;
-}
-
-async function body(req: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString("utf8");
-}
-
-/** The developer's server: verifies each request, answers 500 to `call.*` events and 200 to the rest. */
-async function startLocalServer(): Promise<LocalServer> {
-	const local: LocalServer = { url: "", verified: [], refused: [], secret: "", server: createServer() };
-	local.server.on("request", async (req, res) => {
-		const text = await body(req);
-		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-		try {
-			const event = new Webhook(local.secret).verify(text, headers) as { id: string; type: string };
-			local.verified.push(event.id);
-			res.writeHead(event.type.startsWith("call.") ? 500 : 200).end();
-		} catch (err) {
-			local.refused.push((err as Error).message);
-			res.writeHead(400).end();
-		}
-	});
-	await new Promise<void>((resolve) => local.server.listen(0, "127.0.0.1", resolve));
-	local.url = `http://127.0.0.1:${(local.server.address() as AddressInfo).port}/webhooks`;
-	return local;
-}
-
 let gateway: FakeGateway;
-let local: LocalServer;
+let local: VerifyingServer;
 let cli: RunningCli | undefined;
 const args = () => ["--url", gateway.url, "--key", KEY];
 
 beforeAll(async () => {
 	gateway = await startFakeGateway(KEY);
-	local = await startLocalServer();
+	// The developer's server answers 500 to `call.*` events and 200 to the rest.
+	local = await startVerifyingServer((e) => (e.type.startsWith("call.") ? 500 : 200));
 });
 
 afterEach(async () => {
@@ -69,30 +35,6 @@ afterAll(async () => {
 });
 
 describe("hookfan listen --forward-to", () => {
-	it("forwards each event signed with the printed secret, prints status and latency, and cleans up on Ctrl-C", async () => {
-		cli = startCli(["listen", ...args(), "--forward-to", local.url, "--types", "message.*,call.*"], cliEnv());
-		const [, subscription] = await cli.waitFor(/polling subscription (sub_\w+)/);
-		const [, secret] = await cli.waitFor(/Signing secret: (whsec_\S+)/);
-		local.secret = secret as string;
-		expect(gateway.created.at(-1)).toMatchObject({ type: "polling", event_types: ["message.*", "call.*"] });
-
-		const first = gateway.publish("message.received");
-		gateway.publish("contact.updated"); // not in --types: the subscription filters it out
-		const second = gateway.publish("call.hangup");
-		const third = gateway.publish("message.sent");
-
-		await cli.waitFor(new RegExp(`${third.id} +-> 200 in \\d+ ms`));
-		expect(cli.output()).toMatch(new RegExp(`message\\.received +${first.id} +-> 200 in \\d+ ms`));
-		expect(cli.output()).toMatch(new RegExp(`call\\.hangup +${second.id} +-> 500 in \\d+ ms`));
-		expect(local.verified).toEqual([first.id, second.id, third.id]);
-		expect(local.refused).toEqual([]);
-
-		expect(await cli.stop("SIGINT")).toBe(130);
-		expect(cli.output()).toContain(`Deleted subscription ${subscription}`);
-		expect(gateway.requests).toContain(`DELETE /v1/subscriptions/${subscription}`);
-		expect(gateway.subscriptions.has(subscription as string)).toBe(false);
-	});
-
 	it("prints the error when the local server is down, and goes on", async () => {
 		const closed = createServer();
 		await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -9,8 +9,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, configHome, runCli } from "./cli-run";
+import { cliEnv, configHome, runCli, startCli } from "./cli-run";
 import { type DevServer, startDev, stateDir } from "./dev-server";
+import { startVerifyingServer } from "./verifying-server";
 
 // Its own port: the other e2e files use 18787-18798.
 const PORT = 18799;
@@ -240,12 +241,76 @@ describe("hookfan subscriptions and events", () => {
 	});
 });
 
-describe("hookfan listen, on a gateway without polling subscriptions", () => {
-	// The gateway does not serve polling subscriptions yet (test/e2e/cli-listen.test.ts covers listen
-	// against their contract): until it does, listen must say so and exit, not spin.
-	it("says the gateway does not serve them and exits 1", async () => {
-		const res = await hookfan("listen", "--forward-to", hookUrl);
-		expect(res.code).toBe(1);
-		expect(res.stderr).toMatch(/^hookfan: this gateway does not serve polling subscriptions/);
+describe("hookfan listen and events tail, against the gateway's polling subscriptions", () => {
+	/** Posts a VoIPbin call event, signed, to the real source `vb`; returns its event id. */
+	async function postCall(callId: string, type = "call_hungup"): Promise<string> {
+		const body = JSON.stringify({ type, data: { id: callId, status: "hangup", direction: "incoming" } });
+		const signature = `sha256=${createHmac("sha256", "vb-secret").update(body).digest("hex")}`;
+		const res = await fetch(`${server.url}/in/cli-e2e/vb`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "x-voipbin-signature": signature },
+			body,
+		});
+		expect(res.status).toBe(200);
+		return ((await res.json()) as { id: string }).id;
+	}
+
+	it("forwards events posted to a real source to a local server that verifies them, and deletes its subscription on Ctrl-C", async () => {
+		const local = await startVerifyingServer();
+		const cli = startCli(
+			["listen", "--url", server.url, "--key", key, "--forward-to", local.url, "--types", "call.hangup"],
+			cliEnv(),
+		);
+		try {
+			const [, subscription] = await cli.waitFor(/Created polling subscription (sub_\w+)/, 30_000);
+			const [, secret] = await cli.waitFor(/Signing secret: (whsec_\S+)/);
+			local.secret = secret as string;
+			const list = await hookfan("subscriptions", "list");
+			expect(list.stdout).toMatch(new RegExp(`^${subscription} +active +\\(polling\\) +call\\.hangup +all$`, "m"));
+
+			const first = await postCall("listen-1");
+			await postCall("listen-skip", "call_created"); // not in --types
+			const second = await postCall("listen-2");
+			await cli.waitFor(new RegExp(`${second} +-> 200 in \\d+ ms`), 60_000);
+			expect(cli.output()).toMatch(new RegExp(`call\\.hangup +${first} +-> 200 in \\d+ ms`));
+			expect(local.verified).toEqual([first, second]);
+			expect(local.refused).toEqual([]);
+
+			expect(await cli.stop("SIGINT")).toBe(130);
+			expect(cli.output()).toContain(`Deleted subscription ${subscription}`);
+			expect((await hookfan("subscriptions", "list")).stdout).not.toContain(subscription);
+		} finally {
+			await cli.stop("SIGKILL");
+			await new Promise((r) => local.server.close(r));
+		}
+	});
+
+	it("tails a kept subscription from where it stopped with --subscription, one JSON envelope a line", async () => {
+		const created = await hookfan("subscriptions", "create", "--polling", "--types", "call.*", "--json");
+		expect(created.code, created.stderr).toBe(0);
+		const sub = JSON.parse(created.stdout) as { id: string; type: string; secret?: string; url?: string };
+		expect(sub).toMatchObject({ type: "polling" });
+		expect(sub.secret).toBeUndefined();
+		const early = await postCall("tail-1"); // before the tail starts: read from the stored position
+
+		const cli = startCli(
+			["events", "tail", "--url", server.url, "--key", key, "--subscription", sub.id, "--json"],
+			cliEnv(),
+		);
+		try {
+			await cli.waitFor(new RegExp(early), 30_000);
+			const later = await postCall("tail-2");
+			await cli.waitFor(new RegExp(later), 60_000);
+			const ids = cli
+				.output()
+				.trim()
+				.split("\n")
+				.map((l) => (JSON.parse(l) as { id: string }).id);
+			expect(ids).toEqual([early, later]);
+			expect(await cli.stop("SIGINT")).toBe(130);
+			expect((await hookfan("subscriptions", "show", sub.id)).stdout).toMatch(/^target +\(polling\)$/m);
+		} finally {
+			await cli.stop("SIGKILL");
+		}
 	});
 });

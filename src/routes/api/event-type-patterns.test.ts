@@ -30,3 +30,11 @@ describe("event_types patterns", () => {
 		]);
 	});
 });
+
+describe("operational event types", () => {
+	it("accepts hookfan.* and each operational type, and suggests them for a typo", () => {
+		expect(unmatchablePatterns(["hookfan.*", "hookfan.subscription.disabled", "hookfan.source.rejecting"])).toEqual([]);
+		const [typo] = unmatchablePatterns(["hookfan.subscription.disabld"]);
+		expect(typo?.did_you_mean[0]).toBe("hookfan.subscription.disabled");
+	});
+});

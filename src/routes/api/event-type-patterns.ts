@@ -5,14 +5,23 @@
  */
 import { PROVIDER_IDS } from "../../providers";
 import { CANONICAL_TYPES } from "../../schema/envelope";
+import { isOperationalType, OPERATIONAL_PREFIX, OPERATIONAL_TYPE_NAMES } from "../../schema/operational";
 
 const RESOURCES = [...new Set(Object.values(CANONICAL_TYPES))];
 const PROVIDERS: readonly string[] = PROVIDER_IDS;
 
-/** Every pattern a suggestion may name: `*`, the canonical types, `<resource>.*` and `<provider>.*`. */
+/** `hookfan.*`: every operational event (docs/events.md), which `*` alone does not match. */
+const OPERATIONAL_WILDCARD = `${OPERATIONAL_PREFIX}*`;
+
+/**
+ * Every pattern a suggestion may name: `*`, the canonical and operational types, `<resource>.*`,
+ * `hookfan.*` and `<provider>.*`.
+ */
 const KNOWN_PATTERNS = [
 	"*",
 	...Object.keys(CANONICAL_TYPES),
+	...OPERATIONAL_TYPE_NAMES,
+	OPERATIONAL_WILDCARD,
 	...RESOURCES.map((r) => `${r}.*`),
 	...PROVIDERS.map((p) => `${p}.*`),
 ];
@@ -20,6 +29,7 @@ const KNOWN_PATTERNS = [
 /** Whether an event of some type could match `pattern`. */
 export function patternCanMatch(pattern: string): boolean {
 	if (pattern === "*" || Object.hasOwn(CANONICAL_TYPES, pattern)) return true;
+	if (pattern === OPERATIONAL_WILDCARD || isOperationalType(pattern)) return true;
 	const [prefix = "", ...rest] = pattern.split(".");
 	if (pattern.endsWith(".*") && rest.length === 1)
 		return RESOURCES.includes(prefix as never) || PROVIDERS.includes(prefix);

@@ -16,6 +16,13 @@ import {
 } from "../../schema/catalog";
 import { exampleEnvelope } from "../../schema/catalog-examples";
 import { CANONICAL_TYPES, DATA_SCHEMAS, EnvelopeSchema } from "../../schema/envelope";
+import {
+	exampleOperationalData,
+	OPERATIONAL_TYPE_NAMES,
+	OPERATIONAL_TYPES,
+	type OperationalType,
+	operationalEnvelope,
+} from "../../schema/operational";
 import { apiApp, json } from "./common";
 
 const EventTypeSchema = z
@@ -39,8 +46,25 @@ const PassthroughSchema = z
 	})
 	.openapi("PassthroughEventType");
 
+const OperationalEventTypeSchema = z
+	.object({
+		type: z.string().openapi({ example: "hookfan.subscription.disabled" }),
+		description: z.string(),
+		schema_url: z.string(),
+		data_schema: z.record(z.string(), z.unknown()).openapi({ description: "JSON Schema of `data`" }),
+		example: EnvelopeSchema.openapi("Envelope"),
+	})
+	.openapi("OperationalEventType");
+
 const CatalogSchema = z
-	.object({ data: z.array(EventTypeSchema), passthrough: z.array(PassthroughSchema) })
+	.object({
+		data: z.array(EventTypeSchema),
+		passthrough: z.array(PassthroughSchema),
+		operational: z.array(OperationalEventTypeSchema).openapi({
+			description:
+				"What hookfan itself reports (provider and source `hookfan`): only to subscriptions whose event_types name them (`hookfan.*`); `*` alone does not match them",
+		}),
+	})
 	.openapi("EventCatalog");
 export type Catalog = z.infer<typeof CatalogSchema>;
 
@@ -62,7 +86,26 @@ export function catalog(baseUrl: string): Catalog {
 			description: passthroughDescription(provider),
 			schema_url: schemaUrl(baseUrl, passthroughSchemaName(provider)),
 		})),
+		operational: OPERATIONAL_TYPE_NAMES.map((type) => ({
+			type,
+			description: OPERATIONAL_TYPES[type].description,
+			schema_url: schemaUrl(baseUrl, type),
+			data_schema: jsonSchemaOf(OPERATIONAL_TYPES[type].data),
+			example: exampleOperationalEnvelope(type),
+		})),
 	};
+}
+
+/** An example envelope of an operational type, as a `hookfan.*` subscriber receives it. */
+export function exampleOperationalEnvelope(type: OperationalType) {
+	const pending = operationalEnvelope(
+		type,
+		exampleOperationalData(type),
+		"acme",
+		"evt_01JD8X3Q9Z4M6N7P8R9S0T1V2W",
+		Date.parse("2026-11-20T10:00:05.412Z"),
+	);
+	return { ...pending, sequence: 43 };
 }
 
 export const eventTypes = apiApp();

@@ -12,6 +12,7 @@ import {
 	SourceConfigSchema,
 	secretSetupHint,
 } from "../../providers";
+import { OPERATIONAL_SOURCE } from "../../schema/operational";
 import { RejectionPageSchema } from "../../schema/read-models";
 import { SourceBaseSchema } from "../../schema/source";
 import { forgetSource, readSource } from "../../source-store";
@@ -65,6 +66,10 @@ sources.openapi(
 	}),
 	async (c) => {
 		const { source } = c.req.valid("param");
+		if (source === OPERATIONAL_SOURCE)
+			throw problem("validation_failed", {
+				detail: `source: "${source}" is reserved for hookfan's own operational events`,
+			});
 		// The body schema is the union of the registry's source schemas: `provider` is a registry key.
 		const input = c.req.valid("json") as Record<string, unknown> & { provider: ProviderId };
 		const spec = providerSpec(input.provider);

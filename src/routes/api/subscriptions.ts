@@ -6,12 +6,22 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireTenant } from "../../auth";
 import { generateWhsecSecret } from "../../crypto/standard-webhooks";
+import { decodeCursor, encodeCursor } from "../../fanout/polling";
 import { ulid } from "../../ids";
 import { notFound, problem } from "../../problem";
+import type { Envelope } from "../../schema/envelope";
 import { AttemptViewSchema, pageOf, type SubscriptionState, SubscriptionStateSchema } from "../../schema/read-models";
-import { MAX_ACTIVE_SECRETS, rotateSecret, type Subscription, SubscriptionSchema } from "../../schema/subscription";
+import {
+	MAX_ACTIVE_SECRETS,
+	rotateSecret,
+	type Subscription,
+	SubscriptionSchema,
+	subscriptionShapeProblem,
+	WEBHOOK_ONLY_FIELDS,
+} from "../../schema/subscription";
 import { apiApp, body, errors, json, numericCursor, PageQuerySchema } from "./common";
 import { unmatchablePatterns } from "./event-type-patterns";
+import { pollRoute } from "./poll";
 import { targetProblem } from "./targets";
 
 const Editable = SubscriptionSchema.pick({
@@ -23,7 +33,15 @@ const Editable = SubscriptionSchema.pick({
 	on_exhausted: true,
 	description: true,
 });
-const SubscriptionCreateSchema = Editable.partial().required({ url: true }).strict().openapi("SubscriptionCreate");
+const SubscriptionCreateSchema = Editable.extend({
+	type: SubscriptionSchema.shape.type.openapi({
+		description:
+			"`webhook` (default): POSTed to `url`, signed. `polling`: no `url` (nor `ordering`, `retry_schedule`, `on_exhausted`) and no secret; read it with GET /v1/subscriptions/{id}/poll",
+	}),
+})
+	.partial()
+	.strict()
+	.openapi("SubscriptionCreate");
 const SubscriptionPatchSchema = Editable.partial()
 	.extend({ sources: Editable.shape.sources.nullable().openapi({ description: "null removes the source filter" }) })
 	.strict()
@@ -59,6 +77,27 @@ const security = [{ tenantKey: [] }];
 function view(sub: Subscription, extra: { state?: SubscriptionState; secret?: string } = {}) {
 	const { secrets: _secrets, rotated_at: _rotated, retired_until: _retired, ...rest } = sub;
 	return { ...rest, ...extra };
+}
+
+/**
+ * Refuses a subscription that does not fit its type: a webhook without a URL, a polling one with a
+ * webhook-only field in the request (`given`: the fields the request set).
+ */
+function checkShape(sub: Subscription, given: Record<string, unknown>): void {
+	if (sub.type === "polling") {
+		const extra = WEBHOOK_ONLY_FIELDS.find((f) => given[f] !== undefined);
+		if (extra) throw problem("validation_failed", { detail: `${extra}: a polling subscription has none` });
+	}
+	const shape = subscriptionShapeProblem(sub);
+	if (shape) throw problem("validation_failed", { detail: shape });
+}
+
+/** Refuses an action that only a webhook subscription supports. */
+function requireWebhook(sub: Subscription, action: string): void {
+	if (sub.type !== "webhook")
+		throw problem("wrong_subscription_type", {
+			detail: `${sub.id} is a polling subscription: ${action} applies to webhook subscriptions; read it with GET /v1/subscriptions/${sub.id}/poll`,
+		});
 }
 
 function checkTarget(env: Env, url: string | undefined): void {
@@ -100,22 +139,30 @@ subscriptions.openapi(
 		method: "post",
 		path: "/v1/subscriptions",
 		tags: ["Subscriptions"],
-		summary: "Create a subscription; it receives the next event on",
+		summary: "Create a subscription (webhook or polling); it receives the next event on",
 		security,
 		request: { body: body(SubscriptionCreateSchema) },
 		responses: {
-			201: json(SubscriptionViewSchema, "Created; the signing secret is shown only here"),
+			201: json(SubscriptionViewSchema, "Created; a webhook subscription's signing secret is shown only here"),
 			...errors(400, 401, 415, 422),
 		},
 	}),
 	async (c) => {
 		const input = c.req.valid("json");
+		const polling = input.type === "polling";
+		const secret = polling ? undefined : generateWhsecSecret();
+		const sub = SubscriptionSchema.parse({
+			...input,
+			id: `sub_${ulid()}`,
+			secrets: secret ? [secret] : [],
+			status: "active",
+		});
+		// The raw body, not the parsed one: zod fills defaults (`ordering`) that the request did not set.
+		checkShape(sub, await c.req.json());
 		checkTarget(c.env, input.url);
 		checkEventTypes(input.event_types);
-		const secret = generateWhsecSecret();
-		const sub = SubscriptionSchema.parse({ ...input, id: `sub_${ulid()}`, secrets: [secret], status: "active" });
 		await save(c.env, c.get("tenant"), sub);
-		return c.json(view(sub, { secret }), 201);
+		return c.json(view(sub, secret ? { secret } : {}), 201);
 	},
 );
 
@@ -177,6 +224,7 @@ subscriptions.openapi(
 			...patch,
 			...(sources !== undefined ? { sources: sources ?? undefined } : {}),
 		});
+		checkShape(sub, await c.req.json());
 		await save(c.env, c.get("tenant"), sub);
 		return c.json(view(sub), 200);
 	},
@@ -219,6 +267,7 @@ subscriptions.openapi(
 	}),
 	async (c) => {
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
+		requireWebhook(current, "rotate-secret");
 		const secret = generateWhsecSecret();
 		const rotation = rotateSecret(SubscriptionSchema.parse(current), secret, Date.now());
 		if (!rotation.ok) {
@@ -246,10 +295,11 @@ for (const [action, status] of [
 				action === "pause" ? "Pause deliveries; events keep accumulating" : "Resume (also a disabled one), in order",
 			security,
 			request: { params: Params },
-			responses: { 200: json(SubscriptionViewSchema, "The subscription"), ...errors(401, 404) },
+			responses: { 200: json(SubscriptionViewSchema, "The subscription"), ...errors(401, 404, 409) },
 		}),
 		async (c) => {
 			const tenant = c.get("tenant");
+			requireWebhook(await load(c.env, tenant, c.req.valid("param").id), action);
 			const sub = await c.env.TENANT.getByName(tenant).setStatus(c.req.valid("param").id, status);
 			if (!sub) throw notFound();
 			return c.json(view(sub), 200);
@@ -267,11 +317,13 @@ subscriptions.openapi(
 		request: { params: Params, body: body(ReplaySchema) },
 		responses: {
 			202: json(z.object({ replayed: z.number() }), "Queued for delivery"),
-			...errors(400, 401, 404, 415, 422),
+			...errors(400, 401, 404, 409, 415, 422),
 		},
 	}),
 	async (c) => {
 		const { since_sequence, since } = c.req.valid("json");
+		// A polling subscription replays by polling again from an earlier cursor.
+		requireWebhook(await load(c.env, c.get("tenant"), c.req.valid("param").id), "replay");
 		const from = since_sequence !== undefined ? { since_sequence } : { since: Date.parse(since as string) };
 		const result = await c.env.TENANT.getByName(c.get("tenant")).replay(c.req.valid("param").id, from);
 		if (!result) throw notFound();
@@ -287,14 +339,43 @@ subscriptions.openapi(
 		summary: "Delivery attempts, newest first",
 		security,
 		request: { params: Params, query: PageQuerySchema },
-		responses: { 200: json(pageOf(AttemptViewSchema), "A page of attempts"), ...errors(401, 404, 422) },
+		responses: { 200: json(pageOf(AttemptViewSchema), "A page of attempts"), ...errors(401, 404, 409, 422) },
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
 		const { limit, cursor } = c.req.valid("query");
 		const log = c.env.TENANT.getByName(c.get("tenant"));
-		if (!(await log.getSubscription(id))) throw notFound();
+		const sub = await log.getSubscription(id);
+		if (!sub) throw notFound();
+		requireWebhook(sub, "attempts");
 		const cur = numericCursor(cursor);
 		return c.json(await log.listAttempts(id, { limit, ...(cur !== undefined ? { cursor: cur } : {}) }), 200);
 	},
 );
+
+subscriptions.openapi(pollRoute, async (c) => {
+	const { id } = c.req.valid("param");
+	const { cursor, limit, wait } = c.req.valid("query");
+	const position = cursor === undefined ? undefined : decodeCursor(cursor);
+	if (position === null) throw problem("invalid_cursor", { detail: "cursor: pass back a next_cursor this API gave" });
+	const result = await c.env.TENANT.getByName(c.get("tenant")).poll(id, {
+		...(position !== undefined ? { cursor: position } : {}),
+		limit,
+		wait_ms: wait * 1000,
+	});
+	switch (result.kind) {
+		case "not_found":
+			throw notFound();
+		case "not_polling":
+			throw problem("wrong_subscription_type", {
+				detail: `${id} is a webhook subscription: hookfan POSTs its events; only a polling subscription is polled`,
+			});
+		case "invalid_cursor":
+			throw problem("invalid_cursor", { detail: "cursor: it is past the log's head" });
+		case "page":
+			return c.json(
+				{ data: result.envelopes.map((e) => JSON.parse(e) as Envelope), next_cursor: encodeCursor(result.next) },
+				200,
+			);
+	}
+});
