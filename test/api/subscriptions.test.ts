@@ -100,6 +100,21 @@ describe("subscriptions", () => {
 		}
 	});
 
+	it("changes only what a PATCH names: a new URL keeps the ordering, filters and exhaustion policy", async () => {
+		const { api } = await setup();
+		const created = await api<Sub>("POST", "/v1/subscriptions", {
+			url: sinkUrl("ok", sinkName()),
+			ordering: "unordered",
+			on_exhausted: "pause",
+			event_types: ["call.*"],
+		});
+		const patched = await api<Sub>("PATCH", `/v1/subscriptions/${created.body.id}`, { url: sinkUrl("ok", sinkName()) });
+		expect(patched.status).toBe(200);
+		expect(patched.body).toMatchObject({ ordering: "unordered", on_exhausted: "pause", event_types: ["call.*"] });
+		const read = await api<Sub>("GET", `/v1/subscriptions/${created.body.id}`);
+		expect(read.body).toMatchObject({ ordering: "unordered", on_exhausted: "pause", event_types: ["call.*"] });
+	});
+
 	it("a second rotation a few seconds later keeps all three secrets signing (A->B, then B->C)", async () => {
 		const { id, api } = await setup();
 		const sink = sinkName();

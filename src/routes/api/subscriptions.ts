@@ -215,7 +215,12 @@ subscriptions.openapi(
 		responses: { 200: json(SubscriptionViewSchema, "Updated"), ...errors(400, 401, 404, 415, 422) },
 	}),
 	async (c) => {
-		const { sources, ...patch } = c.req.valid("json");
+		const given = (await c.req.json()) as Record<string, unknown>;
+		// zod's .partial() still fills defaults (ordering, on_exhausted, event_types) for absent keys: a
+		// PATCH changes only the fields the request names.
+		const { sources, ...patch } = Object.fromEntries(
+			Object.entries(c.req.valid("json")).filter(([key]) => Object.hasOwn(given, key)),
+		) as ReturnType<typeof c.req.valid<"json">>;
 		checkTarget(c.env, patch.url);
 		checkEventTypes(patch.event_types);
 		const { state: _state, ...current } = await load(c.env, c.get("tenant"), c.req.valid("param").id);
@@ -224,7 +229,7 @@ subscriptions.openapi(
 			...patch,
 			...(sources !== undefined ? { sources: sources ?? undefined } : {}),
 		});
-		checkShape(sub, await c.req.json());
+		checkShape(sub, given);
 		await save(c.env, c.get("tenant"), sub);
 		return c.json(view(sub), 200);
 	},
