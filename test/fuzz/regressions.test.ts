@@ -92,6 +92,7 @@ describe("regressions found by fuzzing", () => {
 			type: "",
 			occurred_at: null,
 			data: {},
+			subject: null,
 			raw: {},
 			received_at: new Date().toISOString(),
 		} satisfies PendingEnvelope;
