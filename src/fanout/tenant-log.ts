@@ -93,7 +93,7 @@ export class TenantLog extends DurableObject<Env> {
 
 	async getSubscription(id: string): Promise<(Subscription & { state: SubscriptionState }) | null> {
 		const sub = this.#engine.subscription(id);
-		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id) } : null;
+		return sub ? { ...sub, state: queries.subscriptionState(this.#sql, id, sub.ordering) } : null;
 	}
 
 	async listSubscriptions(): Promise<Subscription[]> {
