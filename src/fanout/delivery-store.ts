@@ -3,12 +3,14 @@
  * delivery row per (subscription, event) with its state, and the attempt log. This module is the
  * only writer of the `subscriptions`, `deliveries` and `attempts` tables (docs/storage.md).
  *
- * Delivery row states: pending (due at next_at), queued (an unordered job is on the DELIVERIES queue;
- * next_at is its lease), delivered, failed (dead-lettered). An ordered attempt leaves its row pending
+ * Delivery row states: pending (due at next_at), queued (a job of an unordered or per_key subscription
+ * is on the DELIVERIES queue or being attempted; next_at is its lease), delivered, failed
+ * (dead-lettered). A per_key subscription's rows carry their ordering `key` (./ordering-key); a key's
+ * head is its lowest open row, read through the `deliveries_keyed` partial index. An ordered attempt leaves its row pending
  * while it runs: only one alarm runs at a time, and if that run dies the row is still due, so the next
  * run retries it. An expired queue lease means the job was lost: it is sent again.
  */
-import { type Subscription, SubscriptionSchema } from "../schema/subscription";
+import { maxInFlight, type Subscription, SubscriptionSchema } from "../schema/subscription";
 
 /**
  * Must match the WHERE of the `deliveries_open` partial index. Queries on open rows name that index
@@ -23,6 +25,8 @@ export type DeliveryState = "pending" | "queued" | "delivered" | "failed";
 export type DeliveryRow = {
 	sub_id: string;
 	seq: number;
+	/** The ordering key of a per_key subscription's row; null for other subscriptions. */
+	key: string | null;
 	state: DeliveryState;
 	attempts: number;
 	total_attempts: number;
@@ -62,30 +66,44 @@ export function removeSubscription(sql: SqlStorage, id: string): boolean {
 	return removed;
 }
 
+/** A delivery to open: the subscription, and the row's ordering key (null unless it is per_key). */
+export type DeliveryTarget = { subId: string; key: string | null };
+
 /** Opens a pending delivery row for each subscription an event goes to. */
-export function fanOut(sql: SqlStorage, seq: number, subIds: readonly string[], now: number): void {
-	for (const subId of subIds) {
+export function fanOut(sql: SqlStorage, seq: number, targets: readonly DeliveryTarget[], now: number): void {
+	for (const { subId, key } of targets) {
 		sql.exec(
-			"INSERT OR IGNORE INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
+			"INSERT OR IGNORE INTO deliveries (sub_id, seq, key, state, attempts, next_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
 			subId,
 			seq,
+			key,
 			now,
 			now,
 		);
 	}
 }
 
-/** (Re)opens deliveries for a replay or redelivery: pending now, with a fresh retry schedule. */
-export function reopen(sql: SqlStorage, subId: string, seqs: readonly number[], now: number): number {
+/**
+ * (Re)opens deliveries for a replay or redelivery: pending now, with a fresh retry schedule. `keyOf`
+ * gives each row's ordering key (null unless the subscription is per_key).
+ */
+export function reopen(
+	sql: SqlStorage,
+	subId: string,
+	seqs: readonly number[],
+	now: number,
+	keyOf: (seq: number) => string | null = () => null,
+): number {
 	let count = 0;
 	for (const seq of seqs) {
 		sql.exec(
-			`INSERT INTO deliveries (sub_id, seq, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
+			`INSERT INTO deliveries (sub_id, seq, key, state, attempts, next_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)
 			 ON CONFLICT (sub_id, seq) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at,
-			   updated_at = excluded.updated_at
+			   key = excluded.key, updated_at = excluded.updated_at
 			 WHERE deliveries.state <> 'queued'`,
 			subId,
 			seq,
+			keyOf(seq),
 			now,
 			now,
 		);
@@ -107,33 +125,105 @@ export function orderedHead(sql: SqlStorage, subId: string): DeliveryRow | null 
 }
 
 /** Ids of active subscriptions with the given ordering. */
-export function activeIds(sql: SqlStorage, ordering: "ordered" | "unordered"): string[] {
+export function activeIds(sql: SqlStorage, ordering: Subscription["ordering"]): string[] {
 	return sql
 		.exec<{ id: string }>("SELECT id FROM subscriptions WHERE status = 'active' AND ordering = ?", ordering)
 		.toArray()
 		.map((r) => r.id);
 }
 
+/** Jobs of a subscription in flight at `now`: queued rows whose lease has not run out. */
+export function inFlight(sql: SqlStorage, subId: string, now: number): number {
+	return sql
+		.exec<{ n: number }>(
+			`SELECT COUNT(*) AS n FROM deliveries INDEXED BY deliveries_open
+			 WHERE sub_id = ? AND state IN ${OPEN_STATES} AND state = 'queued' AND next_at > ?`,
+			subId,
+			now,
+		)
+		.one().n;
+}
+
 /**
- * Open rows of active unordered subscriptions that are due (pending) or whose lease ran out. Asked per
- * subscription, so the query reads only open rows through `deliveries_open`, never delivered history.
+ * Up to `limit` open rows of an unordered subscription that are due (pending) or whose lease ran out.
+ * Reads only open rows through `deliveries_open`, never delivered history.
  */
-export function dueUnordered(sql: SqlStorage, now: number, limit: number): DeliveryRow[] {
-	const due: DeliveryRow[] = [];
-	for (const id of activeIds(sql, "unordered")) {
-		if (due.length >= limit) break;
-		due.push(
-			...sql
-				.exec<DeliveryRow>(
-					`SELECT * FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES} AND next_at <= ? LIMIT ?`,
-					id,
-					now,
-					limit - due.length,
-				)
-				.toArray(),
-		);
-	}
-	return due;
+export function dueUnordered(sql: SqlStorage, subId: string, now: number, limit: number): DeliveryRow[] {
+	return sql
+		.exec<DeliveryRow>(
+			`SELECT * FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES} AND next_at <= ? LIMIT ?`,
+			subId,
+			now,
+			limit,
+		)
+		.toArray();
+}
+
+/**
+ * Open keyed rows that are the head of a key with nothing in flight: no lower open row in the key, and
+ * no other row of the key queued under a live lease (a replay can reopen a key behind one in flight).
+ */
+const KEY_HEAD = `d.key IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM deliveries AS e INDEXED BY deliveries_keyed
+	  WHERE e.sub_id = d.sub_id AND e.key IS NOT NULL AND e.key = d.key AND e.state IN ${OPEN_STATES} AND e.seq < d.seq)
+	AND NOT EXISTS (SELECT 1 FROM deliveries AS e INDEXED BY deliveries_keyed
+	  WHERE e.sub_id = d.sub_id AND e.key IS NOT NULL AND e.key = d.key AND e.state IN ${OPEN_STATES}
+	    AND e.state = 'queued' AND e.seq > d.seq AND e.next_at > ?)`; // binds `now`
+
+/**
+ * Up to `limit` due heads of a per_key subscription's idle keys, oldest (lowest seq) first: pending and
+ * due, or queued with an expired lease (its job was lost). Walks open rows in seq order and stops at
+ * `limit`; each step is two probes of `deliveries_keyed`.
+ */
+export function dueKeyHeads(sql: SqlStorage, subId: string, now: number, limit: number): DeliveryRow[] {
+	return sql
+		.exec<DeliveryRow>(
+			`SELECT d.* FROM deliveries AS d INDEXED BY deliveries_open
+			 WHERE d.sub_id = ? AND d.state IN ${OPEN_STATES} AND d.next_at <= ? AND ${KEY_HEAD}
+			 ORDER BY d.seq LIMIT ?`,
+			subId,
+			now,
+			now,
+			limit,
+		)
+		.toArray();
+}
+
+/**
+ * When a queue-delivered subscription (unordered or per_key) next needs the object: the earliest lease
+ * of a job in flight (a lost one is sent again), and, while it has room for more, the earliest time a
+ * row it may send comes due. Never a row it could not send (a key's later rows, or any row while full),
+ * so a full subscription does not spin the alarm.
+ */
+export function queuedWake(sql: SqlStorage, sub: Subscription, now: number): number | null {
+	const lease = sql
+		.exec<{ t: number | null }>(
+			`SELECT MIN(next_at) AS t FROM deliveries INDEXED BY deliveries_open
+			 WHERE sub_id = ? AND state IN ${OPEN_STATES} AND state = 'queued'`,
+			sub.id,
+		)
+		.one().t;
+	const due =
+		sub.ordering === "per_key"
+			? sql
+					.exec<{ t: number | null }>(
+						`SELECT MIN(d.next_at) AS t FROM deliveries AS d INDEXED BY deliveries_open
+						 WHERE d.sub_id = ? AND d.state IN ${OPEN_STATES} AND d.state = 'pending' AND ${KEY_HEAD}`,
+						sub.id,
+						now,
+					)
+					.one().t
+			: sql
+					.exec<{ t: number | null }>(
+						`SELECT MIN(next_at) AS t FROM deliveries INDEXED BY deliveries_open
+						 WHERE sub_id = ? AND state IN ${OPEN_STATES} AND state = 'pending'`,
+						sub.id,
+					)
+					.one().t;
+	if (lease === null || due === null) return lease ?? due;
+	if (due >= lease) return lease;
+	// A row comes due before the next lease: it needs the alarm only if there is room to send it.
+	return inFlight(sql, sub.id, now) >= maxInFlight(sub) ? lease : due;
 }
 
 export function getDelivery(sql: SqlStorage, subId: string, seq: number): DeliveryRow | null {
@@ -228,25 +318,19 @@ export function recordAttempt(sql: SqlStorage, rec: AttemptRecord, next: Deliver
 }
 
 /**
- * The earliest time any open delivery of an active subscription needs attention, or null. For an
- * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at.
+ * The earliest time any open delivery of the active ones of `subs` needs attention, or null. For an
+ * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at;
+ * for the others, `queuedWake`.
  */
-export function nextWake(sql: SqlStorage): number | null {
+export function nextWake(sql: SqlStorage, subs: readonly Subscription[], now: number): number | null {
 	let earliest: number | null = null;
 	const consider = (t: number | null | undefined) => {
 		if (t !== null && t !== undefined && (earliest === null || t < earliest)) earliest = t;
 	};
-	for (const id of activeIds(sql, "unordered")) {
-		consider(
-			sql
-				.exec<{ t: number | null }>(
-					`SELECT MIN(next_at) AS t FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES}`,
-					id,
-				)
-				.one().t,
-		);
+	for (const sub of subs) {
+		if (sub.status !== "active") continue;
+		consider(sub.ordering === "ordered" ? orderedHead(sql, sub.id)?.next_at : queuedWake(sql, sub, now));
 	}
-	for (const id of activeIds(sql, "ordered")) consider(orderedHead(sql, id)?.next_at);
 	return earliest;
 }
 
@@ -258,6 +342,28 @@ export function restartOpen(sql: SqlStorage, subId: string, now: number): void {
 		now,
 		subId,
 	);
+}
+
+/**
+ * Sets the ordering key of a subscription's open rows that have none (it became per_key), or of all its
+ * open rows (`all`: its ordering key changed).
+ */
+export function keyOpenRows(
+	sql: SqlStorage,
+	subId: string,
+	keyOf: (seq: number) => string,
+	opts: { all: boolean },
+): number {
+	const rows = sql
+		.exec<{ seq: number }>(
+			`SELECT seq FROM deliveries INDEXED BY deliveries_open WHERE sub_id = ? AND state IN ${OPEN_STATES} AND (key IS NULL OR ?)`,
+			subId,
+			opts.all ? 1 : 0,
+		)
+		.toArray();
+	for (const { seq } of rows)
+		sql.exec("UPDATE deliveries SET key = ? WHERE sub_id = ? AND seq = ?", keyOf(seq), subId, seq);
+	return rows.length;
 }
 
 /** Changes a subscription's status from inside the log (exhausted with `pause`, or 410 Gone). */

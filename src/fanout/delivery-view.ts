@@ -9,7 +9,8 @@ import type { DeliveryRow } from "./delivery-store";
 export interface DeliveryContext {
 	/** The subscription's status and ordering now. */
 	status: "active" | "paused" | "disabled";
-	ordering: "ordered" | "unordered";
+	/** `per_key` reads as `unordered` here: its rows are queued or pending per key, never behind a subscription-wide head. */
+	ordering: "ordered" | "per_key" | "unordered";
 	/** The sequence of the subscription's first open delivery (its ordered head), or null. */
 	headSeq: number | null;
 	/** The `next_at` of the row's latest attempt: a queue retry's due time while the job waits on the queue. */

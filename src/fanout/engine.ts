@@ -1,8 +1,10 @@
 /**
  * The delivery engine: everything between an appended event and its subscribers, hosted by the
  * tenant's Durable Object through `Host`. It keeps the subscriptions delivery reads, opens deliveries
- * at fan-out, runs ordered subscriptions in lanes (./lanes) and sends unordered ones to the DELIVERIES
- * queue, whose consumer makes its attempts through `claim` and `report`.
+ * at fan-out, runs ordered subscriptions in lanes (./lanes) and sends unordered and per_key ones to the
+ * DELIVERIES queue, whose consumer makes its attempts through `claim` and `report`. The object decides
+ * what is due (a per_key subscription's key heads in sequence order, up to `max_in_flight`); the
+ * queue's consumers make the attempts, so they are not bounded by the object's own connections.
  *
  * A dispatch moves through typed stages: prepare and attempt (./deliver), classify (./classify,
  * ./retry-policy), settle (./settle, in one transaction). Its tables belong to ./delivery-store.
@@ -10,13 +12,14 @@
 import { log } from "../log";
 import type { Envelope } from "../schema/envelope";
 import { operationalSubject } from "../schema/operational";
-import type { Subscription } from "../schema/subscription";
+import { maxInFlight, type Subscription } from "../schema/subscription";
 import { type AttemptOutcome, DEFAULT_TIMEOUT_MS, type PreparedAttempt, prepareAttempt } from "./deliver";
 import * as store from "./delivery-store";
 import { subscriptionMatches } from "./filter";
 import type { Host } from "./host";
 import { OrderedLanes } from "./lanes";
 import { eventIdAt, eventText } from "./log-store";
+import { orderingKeyOf } from "./ordering-key";
 import { type Settled, settle } from "./settle";
 
 /** One alarm run delivers for at most this long, then hands over to the next run. */
@@ -25,8 +28,13 @@ const ALARM_BUDGET_MS = 25_000;
 const LEASE_MARGIN_MS = 10_000;
 /** How long a queued unordered job may wait for a consumer before it counts as lost and is re-sent. */
 const QUEUE_LEASE_MS = 15 * 60_000;
-/** Due unordered deliveries sent to the queue per batch. */
+/** Jobs sent to the queue per sendBatch call (the most Queues takes in one). */
 const ENQUEUE_BATCH = 100;
+
+/** Whether a subscription's attempts go through the DELIVERIES queue. */
+function viaQueue(sub: Subscription): boolean {
+	return sub.ordering === "unordered" || sub.ordering === "per_key";
+}
 
 /** What `report` tells the queue consumer when the job should come back: retry it after this delay. */
 export type RetryAdvice = { retry_delay_seconds: number };
@@ -98,7 +106,7 @@ export class DeliveryEngine {
 		store.fanOut(
 			this.#host.sql,
 			envelope.sequence,
-			targets.map((s) => s.id),
+			targets.map((s) => ({ subId: s.id, key: orderingKeyOf(s, envelope) })),
 			now,
 		);
 		return { routed: targets.length, deliverNow: targets.some((s) => s.status === "active") };
@@ -112,6 +120,11 @@ export class DeliveryEngine {
 		this.#subs = null;
 		if (previous && previous.status !== "active" && sub.status === "active")
 			store.restartOpen(this.#host.sql, sub.id, Date.now());
+		// Rows opened before it ordered per key (or by another key) learn their key now.
+		if (sub.ordering === "per_key" && previous)
+			store.keyOpenRows(this.#host.sql, sub.id, (seq) => this.#keyAt(sub, seq) ?? "", {
+				all: previous.ordering === "per_key" && previous.ordering_key !== sub.ordering_key,
+			});
 		await this.#host.wake(Date.now());
 		return result;
 	}
@@ -128,10 +141,21 @@ export class DeliveryEngine {
 		const now = Date.now();
 		let reopened = 0;
 		this.#host.transaction(() => {
-			for (const id of subIds) reopened += store.reopen(this.#host.sql, id, seqs, now);
+			for (const id of subIds) {
+				const sub = this.subscription(id);
+				const keyOf = (seq: number) => (sub ? this.#keyAt(sub, seq) : null);
+				reopened += store.reopen(this.#host.sql, id, seqs, now, keyOf);
+			}
 		});
 		await this.#host.wake(now);
 		return reopened;
+	}
+
+	/** The ordering key of the event at `seq` for `sub` (null unless per_key, or when it was pruned). */
+	#keyAt(sub: Subscription, seq: number): string | null {
+		if (sub.ordering !== "per_key") return null;
+		const event = eventText(this.#host.sql, seq);
+		return event ? orderingKeyOf(sub, JSON.parse(event.envelope)) : null;
 	}
 
 	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
@@ -142,7 +166,10 @@ export class DeliveryEngine {
 		const sub = this.subscription(subId);
 		const event = eventText(sql, seq);
 		if (!row || !sub || !event || row.state === "delivered" || row.state === "failed") return null;
-		if (sub.status !== "active" || sub.ordering !== "unordered") {
+		// A per_key job is sent only as its key's head; one that is no longer queued is stale (a resume or
+		// a replay reset its row), and the object dispatches the row again in key order.
+		if (sub.ordering === "per_key" && row.state !== "queued") return null;
+		if (sub.status !== "active" || !viaQueue(sub)) {
 			// Paused, disabled or switched to ordered: the job goes back to pending for whoever runs it next.
 			store.setDeliveryState(sql, row, "pending", now, now);
 			return null;
@@ -158,13 +185,17 @@ export class DeliveryEngine {
 		const eventId = eventIdAt(this.#host.sql, seq); // the id only: the body went out with the claim
 		if (!row || !sub || !eventId) return null;
 		const decision = this.settle(sub, row, eventId, outcome, at, "queue");
-		await this.#host.wake(Date.now());
+		// The key's next row (or the slot this attempt held) is free now: send it at once rather than on
+		// the next alarm, then make sure the alarm covers what is left.
+		await this.enqueueQueued(Date.now());
+		const next = this.nextWake();
+		if (next !== null) await this.#host.wake(next);
 		return decision.kind === "retry" && decision.viaQueue ? { retry_delay_seconds: decision.delaySeconds } : null;
 	}
 
 	/** One alarm run's delivery: queues due unordered jobs, then runs the ordered lanes for a while. */
 	async run(started: number): Promise<void> {
-		await this.enqueueUnordered(started);
+		await this.enqueueQueued(started);
 		await this.#lanes.run(started + ALARM_BUDGET_MS);
 	}
 
@@ -175,7 +206,7 @@ export class DeliveryEngine {
 
 	/** The earliest time a delivery needs the alarm, or null when none does. */
 	nextWake(): number | null {
-		return store.nextWake(this.#host.sql);
+		return store.nextWake(this.#host.sql, this.subscriptions(), Date.now());
 	}
 
 	/** The settle stage: applies an attempt's outcome in one transaction, and logs the attempt. */
@@ -187,8 +218,11 @@ export class DeliveryEngine {
 		at: number,
 		via: "alarm" | "queue",
 	): Settled {
+		// The object dispatches a queue subscription's retries itself when they come due, so a waiting
+		// retry holds no in-flight slot and a per_key key stays blocked behind it.
+		const retryByQueue = false;
 		const decision = this.#host.transaction(() =>
-			settle(this.#host.sql, { sub, row, eventId, outcome, at, via, queueLeaseMs: QUEUE_LEASE_MS }),
+			settle(this.#host.sql, { sub, row, eventId, outcome, at, via, queueLeaseMs: QUEUE_LEASE_MS, retryByQueue }),
 		);
 		if (decision.subscriptionStatus) this.#subs = null;
 		log("info", "delivery attempt", {
@@ -206,22 +240,36 @@ export class DeliveryEngine {
 		return decision;
 	}
 
-	/** Sends due unordered deliveries to the DELIVERIES queue, marking them queued under a lease. */
-	async enqueueUnordered(now: number): Promise<void> {
+	/**
+	 * Sends what is due of unordered and per_key subscriptions to the DELIVERIES queue, marking it
+	 * queued under a lease: for each, up to `max_in_flight` minus what it has in flight; for per_key,
+	 * only the heads of keys with nothing in flight, lowest sequence first. Choosing and marking happen
+	 * with no await between them, so two concurrent calls never send one row twice.
+	 */
+	async enqueueQueued(now: number): Promise<void> {
 		const sql = this.#host.sql;
-		for (;;) {
-			const rows = store.dueUnordered(sql, now, ENQUEUE_BATCH);
-			if (rows.length === 0) return;
-			this.#host.transaction(() => {
-				for (const row of rows) store.setDeliveryState(sql, row, "queued", now + QUEUE_LEASE_MS, now);
-			});
+		const rows = this.#host.transaction(() => {
+			const picked: store.DeliveryRow[] = [];
+			for (const sub of this.subscriptions()) {
+				if (sub.status !== "active" || !viaQueue(sub)) continue;
+				const room = maxInFlight(sub) - store.inFlight(sql, sub.id, now);
+				if (room <= 0) continue;
+				const due =
+					sub.ordering === "per_key"
+						? store.dueKeyHeads(sql, sub.id, now, room)
+						: store.dueUnordered(sql, sub.id, now, room);
+				for (const row of due) store.setDeliveryState(sql, row, "queued", now + QUEUE_LEASE_MS, now);
+				picked.push(...due);
+			}
+			return picked;
+		});
+		for (let i = 0; i < rows.length; i += ENQUEUE_BATCH) {
 			await this.#host.env.DELIVERIES.sendBatch(
-				rows.map((row) => ({
+				rows.slice(i, i + ENQUEUE_BATCH).map((row) => ({
 					body: { object: this.#host.id, sub_id: row.sub_id, seq: row.seq },
 					contentType: "json" as const,
 				})),
 			);
-			if (rows.length < ENQUEUE_BATCH) return;
 		}
 	}
 }

@@ -29,7 +29,7 @@ export interface LaneEngine {
 		at: number,
 		via: "alarm",
 	): Settled;
-	enqueueUnordered(now: number): Promise<void>;
+	enqueueQueued(now: number): Promise<void>;
 }
 
 /** A promise to wait on, and the function that settles it. */
@@ -75,7 +75,7 @@ export class OrderedLanes {
 				);
 			}
 			if (running.size === 0) return;
-			await this.#engine.enqueueUnordered(Date.now());
+			await this.#engine.enqueueQueued(Date.now());
 			// Until a lane finishes, new work is signalled, a retry comes due, or it is time to look again.
 			const waitMs = Math.min(nextAt ?? Number.POSITIVE_INFINITY, Date.now() + LOOK_AGAIN_MS, deadline) - Date.now();
 			let timer: ReturnType<typeof setTimeout> | null = null;

@@ -14,7 +14,7 @@ import type {
 	SubscriptionState,
 } from "../schema/read-models";
 import type { Subscription } from "../schema/subscription";
-import { type DeliveryRow, OPEN_STATES, orderedHead } from "./delivery-store";
+import { type DeliveryRow, inFlight, OPEN_STATES, orderedHead } from "./delivery-store";
 import { deliveryView } from "./delivery-view";
 import { subscriptionMatches } from "./filter";
 import { headSequence, unmatchedEvents } from "./log-store";
@@ -168,7 +168,11 @@ export function listAttempts(
 	};
 }
 
-export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionState {
+export function subscriptionState(
+	sql: SqlStorage,
+	subId: string,
+	ordering: Subscription["ordering"] = "ordered",
+): SubscriptionState {
 	const head = headSequence(sql);
 	const open = sql
 		.exec<{ n: number; first: number | null }>(
@@ -191,11 +195,30 @@ export function subscriptionState(sql: SqlStorage, subId: string): SubscriptionS
 			subId,
 		)
 		.toArray()[0];
+	const keys = sql
+		.exec<{ n: number }>(
+			`SELECT COUNT(DISTINCT key) AS n FROM deliveries INDEXED BY deliveries_keyed
+			 WHERE sub_id = ? AND state IN ${OPEN_STATES} AND key IS NOT NULL`,
+			subId,
+		)
+		.one().n;
+	const oldest =
+		open.first === null
+			? undefined
+			: sql
+					.exec<{ id: string; received_at: number }>("SELECT id, received_at FROM events WHERE seq = ?", open.first)
+					.toArray()[0];
 	return {
 		oldest_open: oldestOpen(sql, subId),
 		head_sequence: head,
 		backlog: open.n,
 		cursor: open.first === null ? head : open.first - 1,
+		in_flight: inFlight(sql, subId, Date.now()),
+		backlog_keys: ordering === "per_key" ? keys : null,
+		oldest_waiting:
+			oldest && open.first !== null
+				? { sequence: open.first, event_id: oldest.id, received_at: new Date(oldest.received_at).toISOString() }
+				: null,
 		last_success_at: iso(lastOk ?? null),
 		last_error: lastErr
 			? { at: new Date(lastErr.at).toISOString(), status: lastErr.status, error: lastErr.error }

@@ -92,6 +92,12 @@ const MIGRATIONS: string[] = [
 	   last_at INTEGER NOT NULL,
 	   PRIMARY KEY (subject, kind)
 	 ) WITHOUT ROWID;`,
+	// Per-key ordering: a per_key subscription's delivery rows carry their ordering key ('' for a null
+	// or missing one); other subscriptions' rows leave it NULL, so this partial index holds only open
+	// keyed rows and costs nothing for the rest. A key's head is its lowest open seq in this index.
+	`ALTER TABLE deliveries ADD COLUMN key TEXT;
+	 CREATE INDEX deliveries_keyed ON deliveries (sub_id, key, seq)
+	   WHERE state IN ('pending', 'queued') AND key IS NOT NULL;`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */

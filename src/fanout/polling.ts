@@ -66,6 +66,9 @@ export function pollingState(sql: SqlStorage, subId: string, head: number): Subs
 		last_success_at: null,
 		last_error: null,
 		oldest_open: null,
+		in_flight: 0,
+		backlog_keys: null,
+		oldest_waiting: null,
 	};
 }
 

@@ -23,6 +23,11 @@ export interface SettleInput {
 	via: "alarm" | "queue";
 	/** How long past its due time a queue retry may go unclaimed before it counts as lost, in ms. */
 	queueLeaseMs: number;
+	/**
+	 * Whether a queue attempt's retry waits on the queue (message.retry). False leaves the row pending
+	 * until its due time, for the object to dispatch again: a waiting retry then holds no in-flight slot.
+	 */
+	retryByQueue?: boolean;
 }
 
 /** What settling decided; `subscriptionStatus` is set when the subscription was paused or disabled. */
@@ -58,7 +63,7 @@ export function settle(sql: SqlStorage, input: SettleInput): Settled {
 			const delaySeconds = Math.max(1, Math.ceil((decision.nextAt - ended) / 1000));
 			// The queue consumer retries with message.retry when the queue can hold the wait; it keeps a
 			// lease past the due time so a lost message is noticed. Otherwise the alarm picks it up.
-			const viaQueue = via === "queue" && delaySeconds <= MAX_QUEUE_DELAY_SECONDS;
+			const viaQueue = via === "queue" && input.retryByQueue !== false && delaySeconds <= MAX_QUEUE_DELAY_SECONDS;
 			recordAttempt(
 				sql,
 				{ ...record, error, nextAt: decision.nextAt },

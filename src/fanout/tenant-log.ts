@@ -175,7 +175,7 @@ export class TenantLog extends DurableObject<Env> {
 		const sub = this.#engine.subscription(id);
 		if (!sub) return null;
 		if (sub.type === "polling") return { ...sub, state: polling.pollingState(this.#sql, id, headSequence(this.#sql)) };
-		return { ...sub, state: queries.subscriptionState(this.#sql, id) };
+		return { ...sub, state: queries.subscriptionState(this.#sql, id, sub.ordering) };
 	}
 
 	/**

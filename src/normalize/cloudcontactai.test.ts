@@ -44,6 +44,7 @@ describe("normalizeCloudcontactai: types", () => {
 			type: "cloudcontactai.campaign.finished",
 			occurred_at: null,
 			data: {},
+			subject: null,
 			raw: body,
 			dedupe_key: "hash:h1",
 		});

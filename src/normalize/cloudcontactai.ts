@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { CanonicalType, ContactData, MessageData } from "../schema/envelope";
 import { fromIso, fromUnixSeconds, text } from "./fields";
+import { subjectOf } from "./subject";
 import type { NormalizedEvent, Normalizer } from "./types";
 
 /**
@@ -155,11 +156,13 @@ export const normalizeCloudcontactai: Normalizer = ({ body }) => {
 	const type = payload.eventType;
 	const canonical = Object.hasOwn(CLOUDCONTACTAI_TYPES, type) ? CLOUDCONTACTAI_TYPES[type] : undefined;
 	const isContact = canonical === "contact.unsubscribed";
+	const data = canonical === undefined ? {} : isContact ? contactData(payload.data) : messageData(type, payload.data);
 	const event: NormalizedEvent = {
 		provider_type: type,
 		type: canonical ?? `cloudcontactai.${type}`,
 		occurred_at: isContact ? parseUnsubscribedAt(payload.data.UnsubscribedAt) : null,
-		data: canonical === undefined ? {} : isContact ? contactData(payload.data) : messageData(type, payload.data),
+		data,
+		subject: canonical === undefined ? null : subjectOf(canonical, data),
 		// Nothing in a CCAI body is secret: eventHash is the signed input, not a key.
 		// The body as parsed, not zod's copy, which drops a top-level "__proto__" key.
 		raw: body,

@@ -153,6 +153,7 @@ describe("RapidPro passthrough events", () => {
 			type: `rapidpro.${type}`,
 			occurred_at: "2026-03-04T05:06:07.123Z",
 			data: {},
+			subject: null,
 			raw: body,
 			dedupe_key: null,
 		});
@@ -235,6 +236,7 @@ describe("RapidPro bodies without a type", () => {
 			type: "rapidpro.resthook",
 			occurred_at: null,
 			data: {},
+			subject: `contact:${(body.contact as { uuid: string }).uuid}`,
 			raw: body,
 			dedupe_key: null,
 		});
@@ -252,6 +254,7 @@ describe("RapidPro bodies without a type", () => {
 			type: "rapidpro.webhook",
 			occurred_at: null,
 			data: {},
+			subject: null,
 			raw: body,
 			dedupe_key: null,
 		});

@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { type CallData, type CanonicalType, type ContactData, type MessageData, resourceOf } from "../schema/envelope";
 import { fromIso, text } from "./fields";
+import { subjectFor, subjectOf } from "./subject";
 import type { NormalizedEvent, Normalizer } from "./types";
 
 /**
@@ -272,21 +273,29 @@ function dedupeKey(type: string, payload: Fields): string | null {
 	return null;
 }
 
+/** `contact:<uuid>` of the contact a body is about (an engine event's or a flow run's), or null. */
+function contactSubject(payload: RapidproPayload): string | null {
+	return subjectFor("contact", id(record(payload.contact)?.uuid) ?? id(payload.contact_uuid));
+}
+
 function goflowEvent(type: string, payload: RapidproPayload): NormalizedEvent {
 	const canonical = canonicalOf(type, payload);
 	const resource = canonical ? resourceOf(canonical) : null;
+	const data =
+		resource === "message"
+			? messageData(type, payload)
+			: resource === "contact"
+				? contactData(type, payload)
+				: resource === "call"
+					? callData(type, payload)
+					: {};
 	return {
 		provider_type: type,
 		type: canonical ?? `rapidpro.${type}`,
 		occurred_at: fromIso(payload.created_on),
-		data:
-			resource === "message"
-				? messageData(type, payload)
-				: resource === "contact"
-					? contactData(type, payload)
-					: resource === "call"
-						? callData(type, payload)
-						: {},
+		data,
+		// A run's other events are about its contact.
+		subject: canonical ? subjectOf(canonical, data) : contactSubject(payload),
 		raw: payload,
 		dedupe_key: dedupeKey(type, payload),
 	};
@@ -312,7 +321,15 @@ function isGoflowEvent(type: string, payload: RapidproPayload): boolean {
 function authoredBody(payload: RapidproPayload): NormalizedEvent {
 	const isDefault = payload.type === undefined && record(payload.flow) !== null && record(payload.run) !== null;
 	const type = isDefault ? RESTHOOK_TYPE : WEBHOOK_TYPE;
-	return { provider_type: type, type: `rapidpro.${type}`, occurred_at: null, data: {}, raw: payload, dedupe_key: null };
+	return {
+		provider_type: type,
+		type: `rapidpro.${type}`,
+		occurred_at: null,
+		data: {},
+		subject: contactSubject(payload),
+		raw: payload,
+		dedupe_key: null,
+	};
 }
 
 /** Normalizes a RapidPro / TextIt webhook body (see the module comment for the three shapes). */

@@ -24,6 +24,7 @@ describe("normalizeStandardWebhooks", () => {
 				type: "call.hangup",
 				occurred_at: "2026-11-20T10:00:05.000Z",
 				data: call,
+				subject: "call:c-77",
 				raw: body,
 				dedupe_key: "msg_1",
 			},

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { DATA_SCHEMAS, type EventData, resourceOf } from "../schema/envelope";
 import { fromIso, text } from "./fields";
+import { subjectOf } from "./subject";
 import type { Normalizer } from "./types";
 
 export const StandardWebhooksPayloadSchema = z.looseObject({
@@ -33,6 +34,7 @@ export const normalizeStandardWebhooks: Normalizer = ({ body, headers }) => {
 			type: data ? type : `standardwebhooks.${type}`,
 			occurred_at: fromIso(parsed.data.timestamp),
 			data: data ?? {},
+			subject: data ? subjectOf(type, data) : null,
 			raw: body, // as parsed: zod's copy drops a top-level "__proto__" key
 			// webhook-id is the sender's message id, the same on every retry: exactly a dedupe key.
 			dedupe_key: text(headers.get("webhook-id")),

@@ -128,6 +128,7 @@ describe("Telerivet events without a canonical type", () => {
 				type: `telerivet.${name}`,
 				occurred_at: "2026-05-06T07:08:09.000Z",
 				data: {},
+				subject: null,
 				raw: { event: name, project_id: PROJECT_ID, id: "XY1", time_created: "1778051289", "vars[x]": "1" },
 				dedupe_key: null,
 			});

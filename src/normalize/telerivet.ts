@@ -11,6 +11,7 @@
 import { z } from "zod";
 import type { CanonicalType, MessageData } from "../schema/envelope";
 import { fromUnixSeconds, text } from "./fields";
+import { subjectFor, subjectOf } from "./subject";
 import type { NormalizedEvent, Normalizer } from "./types";
 
 /**
@@ -141,6 +142,7 @@ export const normalizeTelerivet: Normalizer = ({ body }) => {
 		type: canonical?.type ?? `telerivet.${event}`,
 		occurred_at: occurredAt(event, fields),
 		data: canonical?.data ?? {},
+		subject: canonical ? subjectOf(canonical.type, canonical.data) : subjectFor("contact", fields.contact_id),
 		raw: fields,
 		dedupe_key: dedupeKey(event, fields),
 	};

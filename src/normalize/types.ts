@@ -16,6 +16,11 @@ export interface NormalizedEvent {
 	/** When it happened at the provider, ISO 8601, or null when the provider does not say. */
 	occurred_at: string | null;
 	data: EventData;
+	/**
+	 * What the event is about (`conversation:<id>`, `contact:<urn>`, `call:<id>`, ...), or null: the
+	 * envelope's `subject`, the default per-key ordering key. ./subject has the rule.
+	 */
+	subject: string | null;
 	/** The payload as parsed, with secrets removed. */
 	raw: unknown;
 	/** Identifies the provider event for dedupe; null means "use a hash of the canonical body". */

@@ -19,6 +19,7 @@
 import { z } from "zod";
 import type { CallData, CanonicalType, ConversationData, MessageData } from "../schema/envelope";
 import { fromIso, text } from "./fields";
+import { subjectFor, subjectOf } from "./subject";
 import type { NormalizedEvent, Normalizer } from "./types";
 
 /**
@@ -204,6 +205,12 @@ function dedupeKey(type: string, data: Fields): string | null {
 	return `${type}:${id}:${update}${statuses}`;
 }
 
+/** A passthrough's `<resource>:<id>`: `agent_created` with id 7 is about `agent:7`. */
+function passthroughSubject(type: string, data: Fields): string | null {
+	const resource = /^([a-z0-9_]+?)_[a-z]+$/.exec(type)?.[1];
+	return resource ? subjectFor(resource, data.id) : null;
+}
+
 export const normalizeVoipbin: Normalizer = ({ body }) => {
 	const parsed = VoipbinPayloadSchema.safeParse(body);
 	if (!parsed.success) return { ok: false, issues: parsed.error.issues };
@@ -215,6 +222,7 @@ export const normalizeVoipbin: Normalizer = ({ body }) => {
 		type: canonical?.type ?? `voipbin.${type}`,
 		occurred_at: parseVoipbinTime(data.tm_update) ?? parseVoipbinTime(data.tm_create),
 		data: canonical?.data ?? {},
+		subject: canonical ? subjectOf(canonical.type, canonical.data) : passthroughSubject(type, data),
 		raw: body, // as parsed: zod's copy drops a top-level "__proto__" key
 		dedupe_key: dedupeKey(type, data),
 	};

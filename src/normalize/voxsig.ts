@@ -14,7 +14,8 @@ import {
 	type MessageData,
 	resourceOf,
 } from "../schema/envelope";
-import { fromUnixOrIso, text } from "./fields";
+import { field, fromUnixOrIso, text } from "./fields";
+import { subjectFor, subjectOf } from "./subject";
 import type { NormalizedEvent, NormalizeInput, NormalizeResult, Normalizer } from "./types";
 
 /**
@@ -231,6 +232,17 @@ function dedupeKey(event: string, payload: Fields, headers: Headers, deliveryHea
 	return delivery && DELIVERY_ID.test(delivery) ? `delivery:${delivery}` : null;
 }
 
+/**
+ * A passthrough's subject: a conversation's events (typing, say) are about `conversation:<id>`; any
+ * other `<resource>_<verb>` is about `<resource>:<id>`.
+ */
+function passthroughSubject(event: string, payload: Fields): string | null {
+	if (event.startsWith("conversation_"))
+		return subjectFor("conversation", field(payload.conversation, "id") ?? payload.id);
+	const resource = /^([a-z0-9]+)_/.exec(event)?.[1];
+	return resource ? subjectFor(resource, payload.id) : null;
+}
+
 /** Normalizes a Voxsig payload, reading the delivery id from the header named `deliveryHeader`. */
 export function normalizeVoxsigWith(input: NormalizeInput, deliveryHeader: string): NormalizeResult {
 	const parsed = VoxsigPayloadSchema.safeParse(input.body);
@@ -238,13 +250,15 @@ export function normalizeVoxsigWith(input: NormalizeInput, deliveryHeader: strin
 	const payload: Fields = parsed.data;
 	const { event } = parsed.data;
 	const canonical = canonicalOf(event, payload);
+	const data = dataOf(canonical, payload);
 	return {
 		ok: true,
 		event: {
 			provider_type: event,
 			type: canonical ?? `voxsig.${event}`,
 			occurred_at: occurredAt(event, payload),
-			data: dataOf(canonical, payload),
+			data,
+			subject: canonical ? subjectOf(canonical, data) : passthroughSubject(event, payload),
 			raw: withoutSecrets(input.body), // the body as parsed: zod's copy drops a top-level "__proto__" key
 			dedupe_key: dedupeKey(event, payload, input.headers, deliveryHeader),
 		},

@@ -4,6 +4,7 @@
  * against its published JSON Schema.
  */
 import type { z } from "zod";
+import { subjectOf } from "../normalize/subject";
 import type {
 	CANONICAL_TYPES,
 	CallData,
@@ -113,6 +114,7 @@ export function exampleEnvelope(type: CanonicalType, provider: string): Envelope
 		occurred_at: "2026-11-20T10:00:05.000Z",
 		received_at: "2026-11-20T10:00:05.412Z",
 		data,
+		subject: subjectOf(type, data),
 		raw: { "…": "the provider's payload as parsed, secrets removed" },
 	};
 }

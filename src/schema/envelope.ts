@@ -119,6 +119,14 @@ export const PendingEnvelopeSchema = z.object({
 		.describe("When it happened at the provider (ISO 8601), or null when it does not say"),
 	received_at: z.string().describe("When hookfan accepted it (ISO 8601)"),
 	data: z.record(z.string(), z.unknown()).describe("The typed fields of the type's resource; `{}` for a passthrough"),
+	// Default null: envelopes stored before `subject` existed still parse when the gateway reads them back.
+	subject: z
+		.string()
+		.nullable()
+		.default(null)
+		.describe(
+			"What the event is about: `conversation:<id>`, `contact:<urn or number>`, `call:<id>`, `<resource>:<id>`, or null (docs/events.md); the default per-key ordering key",
+		),
 	raw: z.unknown().describe("The provider's payload as parsed, secrets removed"),
 });
 export type PendingEnvelope = z.infer<typeof PendingEnvelopeSchema>;

@@ -107,6 +107,8 @@ export function operationalEnvelope(
 		occurred_at: at,
 		received_at: at,
 		data: data as Record<string, unknown>,
+		// What it is about, in the envelope's `<resource>:<id>` form (the default per-key ordering key).
+		subject: "subscription_id" in data ? `subscription:${data.subscription_id}` : `source:${data.source_id}`,
 		raw: null,
 	};
 }

@@ -111,6 +111,17 @@ export const SubscriptionStateSchema = z.object({
 			description:
 				"The oldest open delivery (an ordered subscription's head) and its state: why the backlog is not moving; null when nothing is open",
 		}),
+	in_flight: z
+		.number()
+		.openapi({ description: "Attempts in flight through the DELIVERIES queue (unordered and per_key subscriptions)" }),
+	backlog_keys: z
+		.number()
+		.nullable()
+		.openapi({ description: "For per_key subscriptions: how many keys have events still to deliver; else null" }),
+	oldest_waiting: z
+		.object({ sequence: z.number(), event_id: z.string(), received_at: z.string() })
+		.nullable()
+		.openapi({ description: "The oldest event still to deliver, or null when nothing waits" }),
 });
 export type SubscriptionState = z.infer<typeof SubscriptionStateSchema>;
 

@@ -18,6 +18,26 @@ export const SubscriptionIdSchema = z.string().regex(/^sub_[0-9A-Za-z]{1,64}$/);
 /** At most this many secrets sign at once: the current one and those still inside their overlap. */
 export const MAX_ACTIVE_SECRETS = 5;
 
+/**
+ * `ordered`: strictly in sequence, one attempt in flight. `per_key`: events with the same key (see
+ * `ordering_key`) in sequence, one in flight per key, keys in parallel. `unordered`: any order.
+ */
+export const OrderingSchema = z.enum(["ordered", "per_key", "unordered"]);
+export type Ordering = z.infer<typeof OrderingSchema>;
+
+/** A JSON Pointer (RFC 6901): empty (the whole envelope) or `/`-separated tokens, `~` only as `~0` or `~1`. */
+export const JsonPointerSchema = z
+	.string()
+	.max(200)
+	.regex(/^(\/([^~/]|~[01])*)*$/, "must be a JSON Pointer (RFC 6901), such as /subject or /data/contact_id");
+
+/** The key `per_key` subscriptions order by when they name none. */
+export const DEFAULT_ORDERING_KEY = "/subject";
+/** Attempts in flight at once for a `per_key` or `unordered` subscription that names no limit. */
+export const DEFAULT_MAX_IN_FLIGHT = 10;
+/** The highest `max_in_flight` a subscription may ask for. */
+export const MAX_IN_FLIGHT_LIMIT = 100;
+
 export const SubscriptionStatusSchema = z.enum(["active", "paused", "disabled"]);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatusSchema>;
 
@@ -29,7 +49,14 @@ export const SubscriptionTypeSchema = z.enum(["webhook", "polling"]);
 export type SubscriptionType = z.infer<typeof SubscriptionTypeSchema>;
 
 /** Fields that only a webhook subscription has: a polling one refuses them. */
-export const WEBHOOK_ONLY_FIELDS = ["url", "ordering", "retry_schedule", "on_exhausted"] as const;
+export const WEBHOOK_ONLY_FIELDS = [
+	"url",
+	"ordering",
+	"ordering_key",
+	"max_in_flight",
+	"retry_schedule",
+	"on_exhausted",
+] as const;
 
 export const SubscriptionSchema = z.object({
 	id: SubscriptionIdSchema,
@@ -38,7 +65,11 @@ export const SubscriptionSchema = z.object({
 	url: z.url({ protocol: /^https?$/ }).optional(),
 	event_types: z.array(EventTypePatternSchema).min(1).max(100).default(["*"]),
 	sources: z.array(SlugSchema).min(1).max(100).optional(),
-	ordering: z.enum(["ordered", "unordered"]).default("ordered"),
+	ordering: OrderingSchema.default("ordered"),
+	/** For `per_key`: where the key is in the envelope; null or missing keys share one key. Default `/subject`. */
+	ordering_key: JsonPointerSchema.optional(),
+	/** For `per_key` and `unordered`: attempts in flight at once. Default DEFAULT_MAX_IN_FLIGHT. */
+	max_in_flight: z.number().int().min(1).max(MAX_IN_FLIGHT_LIMIT).optional(),
 	retry_schedule: RetryScheduleSchema.optional(),
 	on_exhausted: z.enum(["dead_letter", "pause"]).default("dead_letter"),
 	/** Newest first: `secrets[0]` is current; each older one signs until its own expiry (below). */
@@ -76,6 +107,11 @@ export function subscriptionShapeProblem(sub: Pick<Subscription, "type" | "url" 
 		return "url: a polling subscription has none (it is read with GET /v1/subscriptions/{id}/poll)";
 	if (sub.secrets.length > 0) return "secrets: a polling subscription signs nothing";
 	return null;
+}
+
+/** The attempts a `per_key` or `unordered` subscription may have in flight at once. */
+export function maxInFlight(sub: Subscription): number {
+	return sub.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT;
 }
 
 /** How long a replaced secret keeps signing after a rotation. */

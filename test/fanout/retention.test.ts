@@ -35,7 +35,7 @@ function seed(sql: SqlStorage, ageDays: number[]): string {
 			`evt_${seq}`,
 			at + 7 * DAY,
 		);
-		store.fanOut(sql, seq, [sub.id], at);
+		store.fanOut(sql, seq, [{ subId: sub.id, key: null }], at);
 		const attempt = {
 			subId: sub.id,
 			seq,

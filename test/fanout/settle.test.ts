@@ -43,7 +43,7 @@ function settleOnce(c: Case) {
 			...c.sub,
 		});
 		store.upsertSubscription(sql, sub);
-		store.fanOut(sql, 1, [sub.id], AT);
+		store.fanOut(sql, 1, [{ subId: sub.id, key: null }], AT);
 		if (c.before) store.setDeliveryState(sql, { sub_id: sub.id, seq: 1 }, "pending", AT, AT, c.before);
 		const row = store.getDelivery(sql, sub.id, 1);
 		if (!row) throw new Error("no delivery row");

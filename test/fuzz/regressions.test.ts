@@ -92,6 +92,7 @@ describe("regressions found by fuzzing", () => {
 			type: "",
 			occurred_at: null,
 			data: {},
+			subject: null,
 			raw: {},
 			received_at: new Date().toISOString(),
 		} satisfies PendingEnvelope;
@@ -158,7 +159,7 @@ describe("regressions found by fuzzing", () => {
 				retry_schedule: [5],
 			});
 			store.upsertSubscription(sql, sub);
-			store.fanOut(sql, 1, [sub.id], 0);
+			store.fanOut(sql, 1, [{ subId: sub.id, key: null }], 0);
 			const row = store.getDelivery(sql, sub.id, 1);
 			if (!row) throw new Error("no delivery row");
 			// An attempt that started at t = 1000 and timed out 15 s later.

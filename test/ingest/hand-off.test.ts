@@ -29,6 +29,7 @@ function pending(tenant: string, extra: Record<string, unknown> = {}): PendingEn
 		occurred_at: null,
 		received_at: new Date().toISOString(),
 		data: {},
+		subject: "call:c1",
 		raw: { type: "call_created", data: { id: "c1", ...extra } },
 	};
 }

@@ -185,6 +185,7 @@ describe("provider numbers a JavaScript number cannot hold", () => {
 			occurred_at: null,
 			received_at: new Date().toISOString(),
 			data: {},
+			subject: null,
 			raw: { ...raw, data: { ...raw.data, note } },
 		});
 		const raw_numbers = [{ path: ["data", "counter"], text: "8202522731445525543" }];

@@ -38,6 +38,8 @@ export async function startSink(): Promise<{ server: Server; port: number }> {
 		const body = await readBody(req);
 		const sink = parts.at(-1) ?? "";
 		const seen = log.get(sink) ?? [];
+		// Stored before any await below: concurrent first requests to a sink must share one array.
+		log.set(sink, seen);
 		let status = 200;
 		const headers: Record<string, string> = {};
 		switch (parts[0]) {

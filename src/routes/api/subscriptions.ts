@@ -29,6 +29,8 @@ const Editable = SubscriptionSchema.pick({
 	event_types: true,
 	sources: true,
 	ordering: true,
+	ordering_key: true,
+	max_in_flight: true,
 	retry_schedule: true,
 	on_exhausted: true,
 	description: true,
