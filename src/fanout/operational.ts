@@ -17,12 +17,15 @@ import { eventId } from "../ids";
 import { log } from "../log";
 import type { PendingEnvelope } from "../schema/envelope";
 import {
+	OPERATIONAL_SOURCE,
 	type OperationalType,
 	operationalEnvelope,
 	type SourceRejectingData,
 	type SubscriptionNoticeData,
 } from "../schema/operational";
+import type { Subscription } from "../schema/subscription";
 import type { SettledAttempt } from "./engine";
+import { subscriptionMatches } from "./filter";
 import type { Host } from "./host";
 
 /** This many failed attempts in a row make a subscription `failing`. */
@@ -38,6 +41,20 @@ export type AppendOperational = (envelope: PendingEnvelope) => void;
 
 /** Whether any subscription but `subject` would receive an operational event of `type`. */
 export type OperationalWanted = (type: OperationalType, subject: string | null) => boolean;
+
+/**
+ * The `wanted` test over the tenant's subscriptions: one other than the subject whose filters take the
+ * type, polling or not disabled (a disabled webhook's rows would only be held).
+ */
+export function wantedBy(subscriptions: () => readonly Subscription[]): OperationalWanted {
+	return (type, subject) =>
+		subscriptions().some(
+			(s) =>
+				s.id !== subject &&
+				(s.type === "polling" || s.status !== "disabled") &&
+				subscriptionMatches(s, { type, source: OPERATIONAL_SOURCE }),
+		);
+}
 
 export class OperationalEvents {
 	readonly #host: Host;

@@ -9,9 +9,12 @@
  * cursor (at least once: a page is only acknowledged by the next poll, so a consumer that dies
  * between receiving a page and asking for the next gets the page again).
  */
+import { z } from "zod";
 import type { SubscriptionState } from "../schema/read-models";
 import type { Subscription } from "../schema/subscription";
 import { subscriptionMatches } from "./filter";
+import type { Host } from "./host";
+import { headSequence } from "./log-store";
 
 /** Events read (type and source only) per scan; a sparse filter continues in the next batch. */
 const SCAN_BATCH = 500;
@@ -51,7 +54,6 @@ export function setPosition(sql: SqlStorage, subId: string, seq: number): void {
 	);
 }
 
-/** Forgets a deleted subscription's position. */
 /**
  * A polling subscription's state for the API: `cursor` is its stored position and `backlog` every
  * event after it, matching or not (counting only matches would read them all); nothing is attempted,
@@ -72,6 +74,7 @@ export function pollingState(sql: SqlStorage, subId: string, head: number): Subs
 	};
 }
 
+/** Forgets a deleted subscription's position. */
 export function removePosition(sql: SqlStorage, subId: string): void {
 	sql.exec("DELETE FROM poll_positions WHERE sub_id = ?", subId);
 }
@@ -146,5 +149,76 @@ export class PollWaiters {
 	/** Wakes every waiting poll: the log grew, or a subscription changed or went away. */
 	wakeAll(): void {
 		for (const wake of [...this.#waiters]) wake();
+	}
+}
+
+const PollInputSchema = z.object({
+	cursor: z.number().int().min(0).optional(),
+	limit: z.number().int().min(1).max(100),
+	wait_ms: z.number().int().min(0).max(30_000),
+});
+
+/** What a poll answers: a page, or why there is none. */
+export type PollResult =
+	| ({ kind: "page" } & PollPage)
+	| { kind: "not_found" }
+	| { kind: "not_polling" }
+	| { kind: "invalid_cursor" };
+
+/**
+ * The polling capability of a tenant's object: positions, pages and long polls. `subscription` looks a
+ * subscription up in the delivery engine's copy (the one the API writes through).
+ */
+export class Polling {
+	readonly #waiters = new PollWaiters();
+
+	constructor(
+		readonly host: Host,
+		readonly subscription: (id: string) => Subscription | undefined,
+	) {}
+
+	/** A new polling subscription starts at the head, as a webhook one receives only later events. */
+	start(sub: Subscription): void {
+		if (sub.type === "polling") startPosition(this.host.sql, sub.id, headSequence(this.host.sql));
+	}
+
+	remove(id: string): void {
+		removePosition(this.host.sql, id);
+	}
+
+	state(id: string): SubscriptionState {
+		return pollingState(this.host.sql, id, headSequence(this.host.sql));
+	}
+
+	/** Wakes every waiting poll: the log grew, or a subscription changed or went away. */
+	wakeAll(): void {
+		this.#waiters.wakeAll();
+	}
+
+	/**
+	 * One poll: the matching envelopes after `cursor` (else after the stored position), up to `limit`.
+	 * Passing a cursor acknowledges what came before it: the stored position moves there. With
+	 * `wait_ms`, an empty poll waits until something is appended or the time is up (unless MAX_WAITERS
+	 * polls already wait: then it answers at once). `input` is re-parsed: it crossed an RPC.
+	 */
+	async poll(id: string, input: unknown): Promise<PollResult> {
+		const { cursor, limit, wait_ms } = PollInputSchema.parse(input);
+		const sql = this.host.sql;
+		let sub = this.subscription(id);
+		if (!sub) return { kind: "not_found" };
+		if (sub.type !== "polling") return { kind: "not_polling" };
+		if (cursor !== undefined && cursor > headSequence(sql)) return { kind: "invalid_cursor" };
+		if (cursor !== undefined) setPosition(sql, id, cursor);
+		let from = cursor ?? storedPosition(sql, id) ?? headSequence(sql);
+		const until = Date.now() + wait_ms;
+		for (;;) {
+			const page = readPage(sql, sub, from, limit);
+			if (page.envelopes.length > 0 || Date.now() >= until || !this.#waiters.canWait) return { kind: "page", ...page };
+			from = page.next;
+			// Nothing between the read and registering the waiter yields, so no append can slip between them.
+			await this.#waiters.wait(until - Date.now());
+			sub = this.subscription(id);
+			if (!sub) return { kind: "not_found" };
+		}
 	}
 }

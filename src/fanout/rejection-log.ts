@@ -47,7 +47,8 @@ export type RejectionBatch = z.infer<typeof RejectionBatchSchema>;
 /**
  * Where a source stands after a batch was recorded. `bulk_started` is true for the one batch that
  * brings the refusals counted in the current minute to `BULK_PER_MINUTE`: the moment to tell someone
- * (the `hookfan.source.rejecting` operational event hooks in here). At most once per source per minute.
+ * (`onBulk`, called inside the caller's transaction: the tenant object appends a
+ * `hookfan.source.rejecting` operational event). At most once per source per minute.
  */
 export interface RejectionTally {
 	total: number;
@@ -89,7 +90,12 @@ function countsRow(sql: SqlStorage, source: string): CountsRow | null {
  * drops the source's records beyond the latest `KEPT_PER_SOURCE`. Synchronous SQL with no await, so
  * it commits as one. Record ids are the refusals' ordinal numbers per source, so they order and page.
  */
-export function recordRejections(sql: SqlStorage, batch: RejectionBatch, now: number): RejectionTally {
+export function recordRejections(
+	sql: SqlStorage,
+	batch: RejectionBatch,
+	now: number,
+	onBulk: (source: string, counts: { rejected: number; accepted: null; window_seconds: number }) => void = () => {},
+): RejectionTally {
 	const row = countsRow(sql, batch.source);
 	const count = sumCounts(batch.counts);
 	const fresh = !row || now - row.window_start >= WINDOW_MS;
@@ -137,11 +143,10 @@ export function recordRejections(sql: SqlStorage, batch: RejectionBatch, now: nu
 			KEPT_PER_SOURCE,
 		);
 	}
-	return {
-		total,
-		window_count: windowCount,
-		bulk_started: window.count < BULK_PER_MINUTE && windowCount >= BULK_PER_MINUTE,
-	};
+	const bulkStarted = window.count < BULK_PER_MINUTE && windowCount >= BULK_PER_MINUTE;
+	// `accepted` is null: this log counts refusals only.
+	if (bulkStarted) onBulk(batch.source, { rejected: windowCount, accepted: null, window_seconds: WINDOW_SECONDS });
+	return { total, window_count: windowCount, bulk_started: bulkStarted };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -7,11 +7,11 @@
  * earliest of them.
  */
 import { DurableObject } from "cloudflare:workers";
-import { z } from "zod";
+import type { z } from "zod";
 import { log } from "../log";
 import type { DeliveryStats } from "../schema/delivery-stats";
 import { type PendingEnvelope, SlugSchema } from "../schema/envelope";
-import { OPERATIONAL_SOURCE, SourceRejectingDataSchema } from "../schema/operational";
+import { SourceRejectingDataSchema } from "../schema/operational";
 import type {
 	AttemptView,
 	EventSummary,
@@ -24,38 +24,26 @@ import type {
 import { type Subscription, SubscriptionSchema, subscriptionShapeProblem } from "../schema/subscription";
 import type { AttemptOutcome, PreparedAttempt } from "./deliver";
 import { DeliveryEngine, type RetryAdvice } from "./engine";
-import { subscriptionMatches } from "./filter";
 import { type AppendInput, AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
 import * as queries from "./log-queries";
-import { type AppendResult, appendEvent, countUnmatched, headSequence } from "./log-store";
+import { type AppendResult, appendEvent, countUnmatched } from "./log-store";
 import { migrate } from "./migrations";
-import { OperationalEvents } from "./operational";
-import * as polling from "./polling";
+import { OperationalEvents, wantedBy } from "./operational";
+import { Polling, type PollResult } from "./polling";
+import * as redelivery from "./redelivery";
 import * as rejections from "./rejection-log";
 import { RejectionBatchSchema, type RejectionTally } from "./rejection-log";
 import { nextPruneDue, pruneDueAfterAppend, pruneIfDue } from "./retention";
 import { deliveryStats } from "./stats";
 
 const SourceRejectingCountsSchema = SourceRejectingDataSchema.omit({ source_id: true });
-
-const PollInputSchema = z.object({
-	cursor: z.number().int().min(0).optional(),
-	limit: z.number().int().min(1).max(100),
-	wait_ms: z.number().int().min(0).max(30_000),
-});
-
-/** What a poll answers: a page, or why there is none. */
-export type PollResult =
-	| ({ kind: "page" } & polling.PollPage)
-	| { kind: "not_found" }
-	| { kind: "not_polling" }
-	| { kind: "invalid_cursor" };
+type SourceRejectingCounts = z.infer<typeof SourceRejectingCountsSchema>;
 
 export class TenantLog extends DurableObject<Env> {
 	readonly #host: Host;
 	readonly #engine: DeliveryEngine;
-	readonly #pollers = new polling.PollWaiters();
+	readonly #polling: Polling;
 	readonly #ops: OperationalEvents;
 
 	constructor(ctx: DurableObjectState, env: Env) {
@@ -72,20 +60,10 @@ export class TenantLog extends DurableObject<Env> {
 			tenant: ctx.id.name,
 			wake: (at) => this.#wake(at),
 		};
-		this.#ops = new OperationalEvents(
-			this.#host,
-			(envelope) => this.#appendOperational(envelope),
-			(type, subject) =>
-				this.#engine
-					.subscriptions()
-					.some(
-						(s) =>
-							s.id !== subject &&
-							(s.type === "polling" || s.status !== "disabled") &&
-							subscriptionMatches(s, { type, source: OPERATIONAL_SOURCE }),
-					),
-		);
+		const subscriptions = () => this.#engine.subscriptions();
+		this.#ops = new OperationalEvents(this.#host, (e) => this.#appendOperational(e), wantedBy(subscriptions));
 		this.#engine = new DeliveryEngine(this.#host, (settled) => this.#ops.afterSettle(settled));
+		this.#polling = new Polling(this.#host, (id) => this.#engine.subscription(id));
 	}
 
 	get #sql(): SqlStorage {
@@ -126,7 +104,7 @@ export class TenantLog extends DurableObject<Env> {
 
 	/** After a new event: wakes waiting polls, and the alarm when something can be delivered. */
 	async #afterAppend(deliverNow: boolean, now: number): Promise<void> {
-		this.#pollers.wakeAll();
+		this.#polling.wakeAll();
 		// Each setAlarm is a billed row write: wake now only for deliveries; otherwise make sure the hourly
 		// pruning will run (a no-op when an alarm is already set earlier, as it is during a stream).
 		await this.#wake(deliverNow ? now : pruneDueAfterAppend(this.#host, now));
@@ -147,7 +125,7 @@ export class TenantLog extends DurableObject<Env> {
 		await this.ctx.storage.deleteAll();
 		this.#engine.forget();
 		migrate(this.ctx.storage);
-		this.#pollers.wakeAll();
+		this.#polling.wakeAll();
 	}
 
 	/** Creates or replaces the copy of a subscription that delivery reads. */
@@ -155,53 +133,31 @@ export class TenantLog extends DurableObject<Env> {
 		const sub = SubscriptionSchema.parse(input);
 		const shape = subscriptionShapeProblem(sub);
 		if (shape) throw new Error(`inconsistent subscription ${sub.id}: ${shape}`); // the routes refuse these first
-		// A new polling subscription starts at the head, as a webhook one receives only later events. No
-		// await before the engine's write: they commit together.
-		if (sub.type === "polling") polling.startPosition(this.#sql, sub.id, headSequence(this.#sql));
+		// No await between the polling position and the engine's write: they commit together.
+		this.#polling.start(sub);
 		const result = await this.#engine.putSubscription(sub);
-		this.#pollers.wakeAll(); // a waiting poll reads again with the new filters
+		this.#polling.wakeAll(); // a waiting poll reads again with the new filters
 		return result;
 	}
 
 	async deleteSubscription(id: string): Promise<boolean> {
-		polling.removePosition(this.#sql, id);
+		this.#polling.remove(id);
 		this.#ops.forget(id);
 		const removed = this.#engine.removeSubscription(id);
-		this.#pollers.wakeAll(); // a poll waiting on it answers 404
+		this.#polling.wakeAll(); // a poll waiting on it answers 404
 		return removed;
 	}
 
 	async getSubscription(id: string): Promise<(Subscription & { state: SubscriptionState }) | null> {
 		const sub = this.#engine.subscription(id);
 		if (!sub) return null;
-		if (sub.type === "polling") return { ...sub, state: polling.pollingState(this.#sql, id, headSequence(this.#sql)) };
+		if (sub.type === "polling") return { ...sub, state: this.#polling.state(id) };
 		return { ...sub, state: queries.subscriptionState(this.#sql, id, sub.ordering) };
 	}
 
-	/**
-	 * One poll of a polling subscription: the matching envelopes after `cursor` (else after its stored
-	 * position), up to `limit`. Passing a cursor acknowledges what came before it: the stored position
-	 * moves there. With `wait_ms`, an empty poll waits until something matching is appended or the
-	 * time is up (unless MAX_WAITERS polls already wait: then it answers at once).
-	 */
+	/** One poll of a polling subscription (./polling): a page of matching envelopes, or why there is none. */
 	async poll(id: string, input: unknown): Promise<PollResult> {
-		const { cursor, limit, wait_ms } = PollInputSchema.parse(input); // RPC input is a trust boundary
-		let sub = this.#engine.subscription(id);
-		if (!sub) return { kind: "not_found" };
-		if (sub.type !== "polling") return { kind: "not_polling" };
-		if (cursor !== undefined && cursor > headSequence(this.#sql)) return { kind: "invalid_cursor" };
-		if (cursor !== undefined) polling.setPosition(this.#sql, id, cursor);
-		let from = cursor ?? polling.storedPosition(this.#sql, id) ?? headSequence(this.#sql);
-		const until = Date.now() + wait_ms;
-		for (;;) {
-			const page = polling.readPage(this.#sql, sub, from, limit);
-			if (page.envelopes.length > 0 || Date.now() >= until || !this.#pollers.canWait) return { kind: "page", ...page };
-			from = page.next;
-			// Nothing between the read and registering the waiter yields, so no append can slip between them.
-			await this.#pollers.wait(until - Date.now());
-			sub = this.#engine.subscription(id);
-			if (!sub) return { kind: "not_found" };
-		}
+		return this.#polling.poll(id, input);
 	}
 
 	async listSubscriptions(): Promise<Subscription[]> {
@@ -217,24 +173,12 @@ export class TenantLog extends DurableObject<Env> {
 
 	/** Re-sends a subscription's matching events from a sequence or a time, in sequence order. */
 	async replay(id: string, from: { since_sequence?: number; since?: number }): Promise<{ replayed: number } | null> {
-		const sub = this.#engine.subscription(id);
-		if (!sub) return null;
-		return { replayed: await this.#engine.reopen([id], queries.matchingSince(this.#sql, sub, from)) };
+		return redelivery.replay(this.#engine, this.#sql, id, from);
 	}
 
 	/** Re-sends one event to one subscription, or to every subscription it matches. */
 	async redeliver(eventId: string, subId?: string): Promise<{ subscriptions: string[] } | null> {
-		const event = queries.eventRef(this.#sql, eventId);
-		if (!event) return null;
-		const subs = (
-			subId
-				? [this.#engine.subscription(subId)].filter((s): s is Subscription => s?.type === "webhook")
-				: this.#engine.subscriptions().filter((s) => s.type === "webhook" && subscriptionMatches(s, event))
-		).filter((s) => !queries.isAbout(this.#sql, { seq: event.sequence, type: event.type }, s.id));
-		if (subId && subs.length === 0) return null;
-		const ids = subs.map((s) => s.id);
-		await this.#engine.reopen(ids, [event.sequence]);
-		return { subscriptions: ids };
+		return redelivery.redeliver(this.#engine, this.#sql, eventId, subId);
 	}
 
 	async listEvents(opts: queries.ListEventsOptions): Promise<Page<EventSummary>> {
@@ -252,15 +196,9 @@ export class TenantLog extends DurableObject<Env> {
 	async recordRejections(input: unknown): Promise<RejectionTally> {
 		const batch = RejectionBatchSchema.parse(input); // RPC input is a trust boundary
 		const now = Date.now();
-		return this.ctx.storage.transactionSync(() => {
-			const tally = rejections.recordRejections(this.#sql, batch, now);
-			// Crossing into bulk refusal (likely a wrong secret) is news for the tenant's `hookfan.*` subscribers.
-			if (tally.bulk_started) {
-				const counts = { rejected: tally.window_count, accepted: null, window_seconds: rejections.WINDOW_SECONDS };
-				this.#ops.sourceRejecting(batch.source, counts, now);
-			}
-			return tally;
-		});
+		// Crossing into bulk refusal (likely a wrong secret) is news for the tenant's `hookfan.*` subscribers.
+		const onBulk = (source: string, counts: SourceRejectingCounts) => this.#ops.sourceRejecting(source, counts, now);
+		return this.ctx.storage.transactionSync(() => rejections.recordRejections(this.#sql, batch, now, onBulk));
 	}
 
 	/** A source's recent rejections, newest first, with its counters. */
