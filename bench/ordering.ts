@@ -66,8 +66,10 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
 /** A tenant with a VoIPbin source and paused subscriptions; returns their ids, a poster and a resumer. */
 async function tenant(id: string, subs: Record<string, unknown>[]) {
 	const { api_key } = await api<{ api_key: string }>(ADMIN, "POST", "/v1/tenants", { id });
+	// VoIPbin generates its webhook secret (a source without one is refused: secret_required).
 	const source = await api<{ secret: string; ingest_url: string }>(api_key, "PUT", "/v1/sources/vb", {
 		provider: "voipbin",
+		secret: "bench-secret-copied-from-voipbin",
 	});
 	const ids: string[] = [];
 	for (const s of subs) {
