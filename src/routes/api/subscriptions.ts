@@ -33,6 +33,7 @@ const Editable = SubscriptionSchema.pick({
 	max_in_flight: true,
 	retry_schedule: true,
 	on_exhausted: true,
+	batch: true,
 	description: true,
 });
 const SubscriptionCreateSchema = Editable.extend({
