@@ -363,16 +363,26 @@ export function recordAttempt(sql: SqlStorage, rec: AttemptRecord, next: Deliver
 /**
  * The earliest time any open delivery of the active ones of `subs` needs attention, or null. For an
  * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at;
- * for the others, `queuedWake`.
+ * for the others, `queuedWake`. `earliestStart` says when a subscription's pace lets an attempt start.
  */
-export function nextWake(sql: SqlStorage, subs: readonly Subscription[], now: number): number | null {
+export function nextWake(
+	sql: SqlStorage,
+	subs: readonly Subscription[],
+	now: number,
+	earliestStart: (sub: Subscription) => number = () => now,
+): number | null {
 	let earliest: number | null = null;
 	const consider = (t: number | null | undefined) => {
 		if (t !== null && t !== undefined && (earliest === null || t < earliest)) earliest = t;
 	};
 	for (const sub of subs) {
 		if (sub.status !== "active") continue;
-		consider(sub.ordering === "ordered" ? orderedDueAt(sql, sub) : queuedWake(sql, sub, now));
+		if (sub.ordering !== "ordered") consider(queuedWake(sql, sub, now));
+		else {
+			// An ordered head waits for its subscription's pace too (./pace): the lane starts its attempts.
+			const due = orderedDueAt(sql, sub);
+			consider(due === null ? null : Math.max(due, earliestStart(sub)));
+		}
 	}
 	return earliest;
 }

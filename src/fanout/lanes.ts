@@ -17,6 +17,7 @@ import {
 } from "./delivery-store";
 import type { Host } from "./host";
 import { eventText } from "./log-store";
+import type { SubscriptionPace } from "./pace";
 import type { Settled } from "./settle";
 
 /** A Durable Object holds about six outbound connections; more lanes would only queue inside fetch. */
@@ -27,6 +28,8 @@ const LOOK_AGAIN_MS = 500;
 /** What the lanes need from the delivery engine that runs them. */
 export interface LaneEngine {
 	readonly timeoutMs: number;
+	/** The subscriptions' rate limits and Retry-After holds; every attempt start is counted in it. */
+	readonly pace: SubscriptionPace;
 	subscription(id: string): Subscription | undefined;
 	subscriptions(): Subscription[];
 	settle(
@@ -105,8 +108,9 @@ export class OrderedLanes {
 		let nextAt: number | null = null;
 		for (const s of this.#engine.subscriptions()) {
 			if (s.status !== "active" || s.ordering !== "ordered" || running.has(s.id)) continue;
-			const at = orderedDueAt(this.#host.sql, s);
-			if (at === null) continue;
+			const headAt = orderedDueAt(this.#host.sql, s);
+			if (headAt === null) continue;
+			const at = Math.max(headAt, now + this.#engine.pace.wait(s, now));
 			if (at <= now) due.push(s.id);
 			else if (nextAt === null || at < nextAt) nextAt = at;
 		}
@@ -123,7 +127,8 @@ export class OrderedLanes {
 			const head = orderedHead(sql, subId);
 			const now = Date.now();
 			if (sub?.status !== "active" || sub.ordering !== "ordered" || !head) return;
-			if ((orderedDueAt(sql, sub) ?? now) > now) return;
+			// The pace (a rate limit, a Retry-After) holds the lane: `#due` brings it back when it lets go.
+			if ((orderedDueAt(sql, sub) ?? now) > now || this.#engine.pace.wait(sub, now) > 0) return;
 			if (sub.batch !== undefined) {
 				await this.#attemptBatch(sub, sub.batch.max_events, head, now);
 				continue;
@@ -135,6 +140,7 @@ export class OrderedLanes {
 			}
 			// No "in flight" write: this is the only alarm run, and if it dies the row is still due and the
 			// safety alarm set at the start of the run retries it.
+			this.#engine.pace.start(sub, now);
 			const outcome = await attemptDelivery(prepareAttempt(sub, event, now, this.#engine.timeoutMs), now);
 			const current = this.#engine.subscription(subId);
 			if (current) this.#engine.settle(current, head, event.id, outcome, now, "alarm");
@@ -168,6 +174,7 @@ export class OrderedLanes {
 			now,
 			this.#engine.timeoutMs,
 		);
+		this.#engine.pace.start(sub, now);
 		const outcome = await attemptDelivery(prepared, now);
 		const current = this.#engine.subscription(sub.id);
 		if (!current) return;

@@ -38,6 +38,9 @@ export const DEFAULT_MAX_IN_FLIGHT = 10;
 /** The highest `max_in_flight` a subscription may ask for. */
 export const MAX_IN_FLIGHT_LIMIT = 100;
 
+/** The highest `rate_limit_per_second` a subscription may ask for. */
+export const MAX_RATE_PER_SECOND = 1000;
+
 /** The most events one `batch` delivery carries. */
 export const MAX_BATCH_EVENTS = 100;
 /** The longest a `batch` waits for more events before sending what it has, in milliseconds. */
@@ -74,6 +77,7 @@ export const WEBHOOK_ONLY_FIELDS = [
 	"retry_schedule",
 	"on_exhausted",
 	"batch",
+	"rate_limit_per_second",
 ] as const;
 
 export const SubscriptionSchema = z.object({
@@ -89,6 +93,8 @@ export const SubscriptionSchema = z.object({
 	/** For `per_key` and `unordered`: attempts in flight at once. Default DEFAULT_MAX_IN_FLIGHT. */
 	max_in_flight: z.number().int().min(1).max(MAX_IN_FLIGHT_LIMIT).optional(),
 	retry_schedule: RetryScheduleSchema.optional(),
+	/** At most this many attempts start in any one second, across every lane and worker (./fanout/pace.ts). */
+	rate_limit_per_second: z.number().int().min(1).max(MAX_RATE_PER_SECOND).optional(),
 	/** For `ordered` only: events sent together as one JSON array (./fanout/batch.ts). */
 	batch: BatchSchema.optional(),
 	on_exhausted: z.enum(["dead_letter", "pause"]).default("dead_letter"),

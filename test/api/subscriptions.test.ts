@@ -208,6 +208,10 @@ describe("subscriptions", () => {
 			{ url: "http://127.0.0.1/x", ordering: "per_key", batch: { max_events: 10, max_wait_ms: 0 } },
 			{ url: "http://127.0.0.1/x", ordering: "unordered", batch: { max_events: 10, max_wait_ms: 0 } },
 			{ type: "polling", batch: { max_events: 10, max_wait_ms: 0 } },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 0 },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 1001 },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 2.5 },
+			{ type: "polling", rate_limit_per_second: 5 },
 		]) {
 			const res = await api("POST", "/v1/subscriptions", bad);
 			expect(res.status, JSON.stringify(bad)).toBe(422);

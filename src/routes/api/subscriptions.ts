@@ -34,6 +34,7 @@ const Editable = SubscriptionSchema.pick({
 	retry_schedule: true,
 	on_exhausted: true,
 	batch: true,
+	rate_limit_per_second: true,
 	description: true,
 });
 const SubscriptionCreateSchema = Editable.extend({
