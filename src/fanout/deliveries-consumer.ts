@@ -38,6 +38,8 @@ async function deliverOne(job: DeliveryJob, message: Message, env: Env, settler:
 	try {
 		const attempt = await tenantLog.claim(job.sub_id, job.seq);
 		if (!attempt) return settler.ack();
+		// The subscription's pace holds it (its rate limit, a Retry-After): back on the queue until then.
+		if ("retry_in_ms" in attempt) return await settler.retry(Math.max(1, Math.ceil(attempt.retry_in_ms / 1000)));
 		const at = Date.now();
 		const outcome = await attemptDelivery(attempt, at);
 		const next = await tenantLog.report(job.sub_id, job.seq, outcome, at);

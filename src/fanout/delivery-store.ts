@@ -27,6 +27,8 @@ export type DeliveryRow = {
 	seq: number;
 	/** The ordering key of a per_key subscription's row; null for other subscriptions. */
 	key: string | null;
+	/** On the head of an ordered batch in progress: the batch's last sequence (./batch.ts); else null. */
+	batch_end: number | null;
 	state: DeliveryState;
 	attempts: number;
 	total_attempts: number;
@@ -122,6 +124,47 @@ export function orderedHead(sql: SqlStorage, subId: string): DeliveryRow | null 
 			)
 			.toArray()[0] ?? null
 	);
+}
+
+/**
+ * An ordered subscription's open rows from `fromSeq` on, in sequence order: at most `limit`, and none
+ * past `throughSeq` when it is given (a batch in progress re-sends exactly its range).
+ */
+export function openRowsFrom(
+	sql: SqlStorage,
+	subId: string,
+	fromSeq: number,
+	limit: number,
+	throughSeq: number | null,
+): DeliveryRow[] {
+	return sql
+		.exec<DeliveryRow>(
+			`SELECT * FROM deliveries INDEXED BY deliveries_open
+			 WHERE sub_id = ? AND state IN ${OPEN_STATES} AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+			subId,
+			fromSeq,
+			throughSeq ?? Number.MAX_SAFE_INTEGER,
+			limit,
+		)
+		.toArray();
+}
+
+/** Sets (or, with null, clears) the last sequence of the batch that starts at `seq`. */
+export function setBatchEnd(sql: SqlStorage, subId: string, seq: number, end: number | null): void {
+	sql.exec("UPDATE deliveries SET batch_end = ? WHERE sub_id = ? AND seq = ?", end, subId, seq);
+}
+
+/**
+ * When an ordered subscription's head is due, or null when it has none. A `batch` subscription's
+ * head that no attempt has claimed yet (no `batch_end`) waits for the batch to fill: until
+ * `max_wait_ms` after it was appended (its untouched `next_at`), unless `max_events` are open already.
+ */
+export function orderedDueAt(sql: SqlStorage, sub: Subscription): number | null {
+	const head = orderedHead(sql, sub.id);
+	if (head === null) return null;
+	if (sub.batch === undefined || head.batch_end !== null) return head.next_at;
+	const open = openRowsFrom(sql, sub.id, head.seq, sub.batch.max_events, null).length;
+	return open >= sub.batch.max_events ? head.next_at : head.next_at + sub.batch.max_wait_ms;
 }
 
 /** Ids of active subscriptions with the given ordering. */
@@ -320,16 +363,26 @@ export function recordAttempt(sql: SqlStorage, rec: AttemptRecord, next: Deliver
 /**
  * The earliest time any open delivery of the active ones of `subs` needs attention, or null. For an
  * ordered subscription only its head counts: the rows behind it wait for it, whatever their next_at;
- * for the others, `queuedWake`.
+ * for the others, `queuedWake`. `earliestStart` says when a subscription's pace lets an attempt start.
  */
-export function nextWake(sql: SqlStorage, subs: readonly Subscription[], now: number): number | null {
+export function nextWake(
+	sql: SqlStorage,
+	subs: readonly Subscription[],
+	now: number,
+	earliestStart: (sub: Subscription) => number = () => now,
+): number | null {
 	let earliest: number | null = null;
 	const consider = (t: number | null | undefined) => {
 		if (t !== null && t !== undefined && (earliest === null || t < earliest)) earliest = t;
 	};
 	for (const sub of subs) {
 		if (sub.status !== "active") continue;
-		consider(sub.ordering === "ordered" ? orderedHead(sql, sub.id)?.next_at : queuedWake(sql, sub, now));
+		if (sub.ordering !== "ordered") consider(queuedWake(sql, sub, now));
+		else {
+			// An ordered head waits for its subscription's pace too (./pace): the lane starts its attempts.
+			const due = orderedDueAt(sql, sub);
+			consider(due === null ? null : Math.max(due, earliestStart(sub)));
+		}
 	}
 	return earliest;
 }

@@ -20,6 +20,7 @@ import type { Host } from "./host";
 import { OrderedLanes } from "./lanes";
 import { eventIdAt, eventText } from "./log-store";
 import { orderingKeyOf } from "./ordering-key";
+import { SubscriptionPace } from "./pace";
 import { type Settled, settle } from "./settle";
 
 /** One alarm run delivers for at most this long, then hands over to the next run. */
@@ -39,6 +40,12 @@ function viaQueue(sub: Subscription): boolean {
 /** What `report` tells the queue consumer when the job should come back: retry it after this delay. */
 export type RetryAdvice = { retry_delay_seconds: number };
 
+/**
+ * What `claim` answers: the attempt to make; "not yet" with how long to wait (the subscription's
+ * rate limit or a Retry-After holds it); or null when the job is no longer wanted.
+ */
+export type Claim = PreparedAttempt | { retry_in_ms: number } | null;
+
 /** One settled attempt, as the engine tells its observer (the operational events, ./operational). */
 export interface SettledAttempt {
 	sub: Subscription;
@@ -52,6 +59,8 @@ export class DeliveryEngine {
 	readonly #lanes: OrderedLanes;
 	readonly #onSettled: (settled: SettledAttempt) => void;
 	#subs: Map<string, Subscription> | null = null;
+	/** Every attempt start of this tenant's subscriptions goes through it: lanes and claims alike. */
+	readonly pace = new SubscriptionPace();
 
 	/** `onSettled` hears of every settled attempt, after its transaction committed. */
 	constructor(host: Host, onSettled: (settled: SettledAttempt) => void = () => {}) {
@@ -132,6 +141,7 @@ export class DeliveryEngine {
 	/** Removes a subscription with its deliveries and attempts. False when there was none. */
 	removeSubscription(id: string): boolean {
 		const removed = store.removeSubscription(this.#host.sql, id);
+		this.pace.forget(id);
 		this.#subs = null;
 		return removed;
 	}
@@ -158,8 +168,8 @@ export class DeliveryEngine {
 		return event ? orderingKeyOf(sub, JSON.parse(event.envelope)) : null;
 	}
 
-	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
-	claim(subId: string, seq: number): PreparedAttempt | null {
+	/** For the DELIVERIES consumer: the attempt to make, "not yet", or null when it is no longer wanted. */
+	claim(subId: string, seq: number): Claim {
 		const now = Date.now();
 		const sql = this.#host.sql;
 		const row = store.getDelivery(sql, subId, seq);
@@ -174,6 +184,13 @@ export class DeliveryEngine {
 			store.setDeliveryState(sql, row, "pending", now, now);
 			return null;
 		}
+		const wait = this.pace.wait(sub, now);
+		if (wait > 0) {
+			// The job comes back after the wait: its lease covers the wait, so the alarm does not resend it.
+			store.setDeliveryState(sql, row, "queued", now + wait + this.attemptLeaseMs, now);
+			return { retry_in_ms: wait };
+		}
+		this.pace.start(sub, now);
 		store.setDeliveryState(sql, row, "queued", now + this.attemptLeaseMs, now);
 		return prepareAttempt(sub, event, now, this.timeoutMs);
 	}
@@ -206,7 +223,8 @@ export class DeliveryEngine {
 
 	/** The earliest time a delivery needs the alarm, or null when none does. */
 	nextWake(): number | null {
-		return store.nextWake(this.#host.sql, this.subscriptions(), Date.now());
+		const now = Date.now();
+		return store.nextWake(this.#host.sql, this.subscriptions(), now, (sub) => now + this.pace.wait(sub, now));
 	}
 
 	/** The settle stage: applies an attempt's outcome in one transaction, and logs the attempt. */
@@ -225,6 +243,10 @@ export class DeliveryEngine {
 			settle(this.#host.sql, { sub, row, eventId, outcome, at, via, queueLeaseMs: QUEUE_LEASE_MS, retryByQueue }),
 		);
 		if (decision.subscriptionStatus) this.#subs = null;
+		// A 429 or 503 with Retry-After slows the whole subscription, not only this delivery.
+		const { classification } = outcome;
+		if (classification.outcome === "retry" && classification.retryAfterMs !== null)
+			this.pace.holdUntil(sub.id, at + outcome.latencyMs + classification.retryAfterMs);
 		log("info", "delivery attempt", {
 			tenant: this.#host.tenant,
 			subscription: sub.id,

@@ -4,11 +4,20 @@
  * is mid-attempt it keeps looking for work that comes due meanwhile, so a slow subscriber holds up
  * only its own lane.
  */
-import type { Subscription } from "../schema/subscription";
+import { MAX_BATCH_EVENTS, type Subscription } from "../schema/subscription";
+import { batchBody, batchId } from "./batch";
 import { type AttemptOutcome, attemptDelivery, prepareAttempt } from "./deliver";
-import { type DeliveryRow, orderedHead, setDeliveryState } from "./delivery-store";
+import {
+	type DeliveryRow,
+	openRowsFrom,
+	orderedDueAt,
+	orderedHead,
+	setBatchEnd,
+	setDeliveryState,
+} from "./delivery-store";
 import type { Host } from "./host";
 import { eventText } from "./log-store";
+import type { SubscriptionPace } from "./pace";
 import type { Settled } from "./settle";
 
 /** A Durable Object holds about six outbound connections; more lanes would only queue inside fetch. */
@@ -19,6 +28,8 @@ const LOOK_AGAIN_MS = 500;
 /** What the lanes need from the delivery engine that runs them. */
 export interface LaneEngine {
 	readonly timeoutMs: number;
+	/** The subscriptions' rate limits and Retry-After holds; every attempt start is counted in it. */
+	readonly pace: SubscriptionPace;
 	subscription(id: string): Subscription | undefined;
 	subscriptions(): Subscription[];
 	settle(
@@ -97,10 +108,11 @@ export class OrderedLanes {
 		let nextAt: number | null = null;
 		for (const s of this.#engine.subscriptions()) {
 			if (s.status !== "active" || s.ordering !== "ordered" || running.has(s.id)) continue;
-			const head = orderedHead(this.#host.sql, s.id);
-			if (head === null) continue;
-			if (head.next_at <= now) due.push(s.id);
-			else if (nextAt === null || head.next_at < nextAt) nextAt = head.next_at;
+			const headAt = orderedDueAt(this.#host.sql, s);
+			if (headAt === null) continue;
+			const at = Math.max(headAt, now + this.#engine.pace.wait(s, now));
+			if (at <= now) due.push(s.id);
+			else if (nextAt === null || at < nextAt) nextAt = at;
 		}
 		return { due, nextAt };
 	}
@@ -114,7 +126,13 @@ export class OrderedLanes {
 			const sub = this.#engine.subscription(subId);
 			const head = orderedHead(sql, subId);
 			const now = Date.now();
-			if (sub?.status !== "active" || sub.ordering !== "ordered" || !head || head.next_at > now) return;
+			if (sub?.status !== "active" || sub.ordering !== "ordered" || !head) return;
+			// The pace (a rate limit, a Retry-After) holds the lane: `#due` brings it back when it lets go.
+			if ((orderedDueAt(sql, sub) ?? now) > now || this.#engine.pace.wait(sub, now) > 0) return;
+			if (sub.batch !== undefined) {
+				await this.#attemptBatch(sub, sub.batch.max_events, head, now);
+				continue;
+			}
 			const event = eventText(sql, head.seq);
 			if (!event) {
 				setDeliveryState(sql, head, "failed", now, now); // pruned by retention
@@ -122,9 +140,49 @@ export class OrderedLanes {
 			}
 			// No "in flight" write: this is the only alarm run, and if it dies the row is still due and the
 			// safety alarm set at the start of the run retries it.
+			this.#engine.pace.start(sub, now);
 			const outcome = await attemptDelivery(prepareAttempt(sub, event, now, this.#engine.timeoutMs), now);
 			const current = this.#engine.subscription(subId);
 			if (current) this.#engine.settle(current, head, event.id, outcome, now, "alarm");
+		}
+	}
+
+	/**
+	 * Sends one batch from `head`: its range so far if a previous attempt fixed one, else up to
+	 * `maxEvents` open rows, fixed now on the head's `batch_end`. Every row of the batch settles with
+	 * the one outcome (an attempt row each, so each event's attempts stay truthful); the range is
+	 * forgotten once the head is delivered or dead-lettered. Settles are one transaction per row: if
+	 * the object dies between them, the rest are sent again as a new batch (at least once, in order).
+	 */
+	async #attemptBatch(sub: Subscription, maxEvents: number, head: DeliveryRow, now: number): Promise<void> {
+		const sql = this.#host.sql;
+		const limit = head.batch_end === null ? maxEvents : MAX_BATCH_EVENTS;
+		const batch: { row: DeliveryRow; id: string; envelope: string }[] = [];
+		for (const row of openRowsFrom(sql, sub.id, head.seq, limit, head.batch_end)) {
+			const event = eventText(sql, row.seq);
+			if (event) batch.push({ row, ...event });
+			else setDeliveryState(sql, row, "failed", now, now); // pruned by retention
+		}
+		const first = batch[0];
+		const last = batch.at(-1);
+		if (!first || !last) return;
+		if (first.row.batch_end === null) setBatchEnd(sql, sub.id, first.row.seq, last.row.seq);
+		const body = batchBody(batch.map((b) => b.envelope));
+		const prepared = prepareAttempt(
+			sub,
+			{ id: batchId(sub.id, first.row.seq, last.row.seq), envelope: body },
+			now,
+			this.#engine.timeoutMs,
+		);
+		this.#engine.pace.start(sub, now);
+		const outcome = await attemptDelivery(prepared, now);
+		const current = this.#engine.subscription(sub.id);
+		if (!current) return;
+		// The head last: until it settles, a crash leaves the batch's range in place.
+		for (const b of [...batch.slice(1), first]) {
+			const settled = this.#engine.settle(current, b.row, b.id, outcome, now, "alarm");
+			if (b === first && (settled.kind === "delivered" || settled.kind === "dead_letter"))
+				setBatchEnd(sql, sub.id, first.row.seq, null);
 		}
 	}
 }

@@ -98,6 +98,9 @@ const MIGRATIONS: string[] = [
 	`ALTER TABLE deliveries ADD COLUMN key TEXT;
 	 CREATE INDEX deliveries_keyed ON deliveries (sub_id, key, seq)
 	   WHERE state IN ('pending', 'queued') AND key IS NOT NULL;`,
+	// Batches (ordered subscriptions with `batch`): the head row of a batch in progress keeps the batch's
+	// last sequence from its first attempt until it settles, so a retry re-sends exactly that range.
+	`ALTER TABLE deliveries ADD COLUMN batch_end INTEGER;`,
 ];
 
 /** Applies the migrations this database has not seen yet. Synchronous: it runs before any request. */

@@ -22,8 +22,8 @@ import type {
 	SubscriptionState,
 } from "../schema/read-models";
 import { type Subscription, SubscriptionSchema, subscriptionShapeProblem } from "../schema/subscription";
-import type { AttemptOutcome, PreparedAttempt } from "./deliver";
-import { DeliveryEngine, type RetryAdvice } from "./engine";
+import type { AttemptOutcome } from "./deliver";
+import { type Claim, DeliveryEngine, type RetryAdvice } from "./engine";
 import { type AppendInput, AppendInputSchema } from "./hand-off";
 import type { Host } from "./host";
 import * as queries from "./log-queries";
@@ -225,7 +225,7 @@ export class TenantLog extends DurableObject<Env> {
 	}
 
 	/** For the DELIVERIES consumer: the attempt to make, or null when it is no longer wanted. */
-	async claim(subId: string, seq: number): Promise<PreparedAttempt | null> {
+	async claim(subId: string, seq: number): Promise<Claim> {
 		return this.#engine.claim(subId, seq);
 	}
 

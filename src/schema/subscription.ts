@@ -38,6 +38,26 @@ export const DEFAULT_MAX_IN_FLIGHT = 10;
 /** The highest `max_in_flight` a subscription may ask for. */
 export const MAX_IN_FLIGHT_LIMIT = 100;
 
+/** The highest `rate_limit_per_second` a subscription may ask for. */
+export const MAX_RATE_PER_SECOND = 1000;
+
+/** The most events one `batch` delivery carries. */
+export const MAX_BATCH_EVENTS = 100;
+/** The longest a `batch` waits for more events before sending what it has, in milliseconds. */
+export const MAX_BATCH_WAIT_MS = 10_000;
+
+/**
+ * For `ordered` only: deliver up to `max_events` events at once as a JSON array, waiting up to
+ * `max_wait_ms` after the oldest was appended for the batch to fill.
+ */
+export const BatchSchema = z
+	.object({
+		max_events: z.number().int().min(1).max(MAX_BATCH_EVENTS),
+		max_wait_ms: z.number().int().min(0).max(MAX_BATCH_WAIT_MS),
+	})
+	.strict();
+export type Batch = z.infer<typeof BatchSchema>;
+
 export const SubscriptionStatusSchema = z.enum(["active", "paused", "disabled"]);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatusSchema>;
 
@@ -56,6 +76,8 @@ export const WEBHOOK_ONLY_FIELDS = [
 	"max_in_flight",
 	"retry_schedule",
 	"on_exhausted",
+	"batch",
+	"rate_limit_per_second",
 ] as const;
 
 export const SubscriptionSchema = z.object({
@@ -71,6 +93,10 @@ export const SubscriptionSchema = z.object({
 	/** For `per_key` and `unordered`: attempts in flight at once. Default DEFAULT_MAX_IN_FLIGHT. */
 	max_in_flight: z.number().int().min(1).max(MAX_IN_FLIGHT_LIMIT).optional(),
 	retry_schedule: RetryScheduleSchema.optional(),
+	/** At most this many attempts start in any one second, across every lane and worker (./fanout/pace.ts). */
+	rate_limit_per_second: z.number().int().min(1).max(MAX_RATE_PER_SECOND).optional(),
+	/** For `ordered` only: events sent together as one JSON array (./fanout/batch.ts). */
+	batch: BatchSchema.optional(),
 	on_exhausted: z.enum(["dead_letter", "pause"]).default("dead_letter"),
 	/** Newest first: `secrets[0]` is current; each older one signs until its own expiry (below). */
 	/** Empty for a polling subscription, which signs nothing; at least one for a webhook (below). */
@@ -97,7 +123,11 @@ export type SubscriptionInput = z.input<typeof SubscriptionSchema>;
  * `.pick`/`.omit` on refined objects, and the routes pick from it. (Which request fields a polling
  * subscription refuses is the routes' business: `WEBHOOK_ONLY_FIELDS`.)
  */
-export function subscriptionShapeProblem(sub: Pick<Subscription, "type" | "url" | "secrets">): string | null {
+export function subscriptionShapeProblem(
+	sub: Pick<Subscription, "type" | "url" | "secrets"> & Partial<Pick<Subscription, "ordering" | "batch">>,
+): string | null {
+	if (sub.batch !== undefined && (sub.type !== "webhook" || sub.ordering !== "ordered"))
+		return "batch: only an ordered webhook subscription sends batches";
 	if (sub.type === "webhook") {
 		if (sub.url === undefined) return "url: required for a webhook subscription";
 		if (sub.secrets.length === 0) return "secrets: a webhook subscription needs a signing secret";

@@ -202,6 +202,16 @@ describe("subscriptions", () => {
 			{ url: "http://127.0.0.1/x", ordering: "sideways" },
 			{ url: "http://127.0.0.1/x", secrets: ["whsec_AAAA"] },
 			{ url: "http://127.0.0.1/x", status: "active" },
+			{ url: "http://127.0.0.1/x", batch: { max_events: 0, max_wait_ms: 0 } },
+			{ url: "http://127.0.0.1/x", batch: { max_events: 101, max_wait_ms: 0 } },
+			{ url: "http://127.0.0.1/x", batch: { max_events: 10, max_wait_ms: 10_001 } },
+			{ url: "http://127.0.0.1/x", ordering: "per_key", batch: { max_events: 10, max_wait_ms: 0 } },
+			{ url: "http://127.0.0.1/x", ordering: "unordered", batch: { max_events: 10, max_wait_ms: 0 } },
+			{ type: "polling", batch: { max_events: 10, max_wait_ms: 0 } },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 0 },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 1001 },
+			{ url: "http://127.0.0.1/x", rate_limit_per_second: 2.5 },
+			{ type: "polling", rate_limit_per_second: 5 },
 		]) {
 			const res = await api("POST", "/v1/subscriptions", bad);
 			expect(res.status, JSON.stringify(bad)).toBe(422);
@@ -218,6 +228,14 @@ describe("subscriptions", () => {
 			).status,
 		).toBe(422);
 		expect((await api("PATCH", `/v1/subscriptions/${sub.body.id}`, { url: "nope" })).status).toBe(422);
+		const batched = await api<Sub>("POST", "/v1/subscriptions", {
+			url: "http://127.0.0.1:9/y",
+			batch: { max_events: 10, max_wait_ms: 0 },
+		});
+		expect(batched.status).toBe(201);
+		// Leaving `ordered` while keeping a batch would leave a field that means nothing.
+		expect((await api("PATCH", `/v1/subscriptions/${batched.body.id}`, { ordering: "unordered" })).status).toBe(422);
+		await api("DELETE", `/v1/subscriptions/${batched.body.id}`);
 		expect((await api("GET", `/v1/subscriptions/${sub.body.id}/attempts?cursor=abc`)).status).toBe(422);
 		expect((await api<{ data: unknown[] }>("GET", "/v1/subscriptions")).body.data).toHaveLength(1);
 	});

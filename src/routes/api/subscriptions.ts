@@ -33,6 +33,8 @@ const Editable = SubscriptionSchema.pick({
 	max_in_flight: true,
 	retry_schedule: true,
 	on_exhausted: true,
+	batch: true,
+	rate_limit_per_second: true,
 	description: true,
 });
 const SubscriptionCreateSchema = Editable.extend({
