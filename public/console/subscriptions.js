@@ -105,6 +105,27 @@ export function subscriptionsView(ctx, root) {
 					backlog === null ? "—" : `${backlog} event${backlog === 1 ? "" : "s"}`,
 					state ? `open deliveries; log head ${state.head_sequence}, cursor ${state.cursor}` : null,
 				),
+				// Only where it applies: the queue orderings' attempts in flight, per_key's waiting keys.
+				!polling && sub.ordering !== "ordered" && state
+					? fact(
+							"In flight",
+							`${state.in_flight} of ${sub.max_in_flight ?? 10}`,
+							sub.ordering === "per_key"
+								? `${state.backlog_keys ?? 0} key(s) waiting; key ${sub.ordering_key ?? "/subject"}`
+								: null,
+						)
+					: null,
+				sub.batch || sub.rate_limit_per_second
+					? fact(
+							"Pace",
+							[
+								sub.batch ? `batches of up to ${sub.batch.max_events}` : null,
+								sub.rate_limit_per_second ? `at most ${sub.rate_limit_per_second}/s` : null,
+							]
+								.filter(Boolean)
+								.join(" · "),
+						)
+					: null,
 				fact(
 					"Oldest open",
 					oldest
@@ -182,11 +203,6 @@ export function subscriptionsView(ctx, root) {
 				waiting && sub.ordering === "ordered" && sub.status === "active"
 					? h("button", { type: "button", dataset: key("retry"), onclick: () => retryNow(sub, waiting) }, "Retry now")
 					: null,
-				h(
-					"button",
-					{ type: "button", class: "secondary", dataset: key("replay"), onclick: () => replay(sub) },
-					"Replay…",
-				),
 				h("button", { type: "button", class: "secondary", dataset: key("edit"), onclick: () => edit(sub) }, "Edit…"),
 				polling
 					? null
@@ -257,7 +273,11 @@ export function subscriptionsView(ctx, root) {
 		};
 	}
 
-	/** Creates (sub null) or changes a subscription: URL, filters, ordering, retry schedule. */
+	/**
+	 * Creates (sub null) or changes a subscription: URL, filters, ordering (with its key, in-flight cap
+	 * or batch), rate limit, retry schedule. The API refuses combinations that do not fit (a batch on a
+	 * per_key subscription): its 422 shows in the dialog.
+	 */
 	function edit(sub) {
 		const url = h("input", { name: "url", type: "url", value: sub?.url ?? "", class: "mono", required: true });
 		const description = h("input", { name: "description", type: "text", value: sub?.description ?? "" });
@@ -279,8 +299,45 @@ export function subscriptionsView(ctx, root) {
 		const ordering = h(
 			"select",
 			{ name: "ordering" },
-			["ordered", "unordered"].map((o) => h("option", { value: o, selected: (sub?.ordering ?? "ordered") === o }, o)),
+			["ordered", "per_key", "unordered"].map((o) =>
+				h("option", { value: o, selected: (sub?.ordering ?? "ordered") === o }, o),
+			),
 		);
+		const number = (name, value, min, max) =>
+			h("input", { name, type: "number", min, max, value: value ?? "", inputmode: "numeric" });
+		const orderingKey = h("input", {
+			name: "ordering_key",
+			type: "text",
+			value: sub?.ordering_key ?? "/subject",
+			class: "mono",
+		});
+		const inFlight = number("max_in_flight", sub?.max_in_flight, 1, 100);
+		const rate = number("rate_limit_per_second", sub?.rate_limit_per_second, 1, 1000);
+		const batchEvents = number("batch_max_events", sub?.batch?.max_events, 1, 100);
+		const batchWait = number("batch_max_wait_ms", sub?.batch?.max_wait_ms, 0, 10000);
+		const keyField = field("Ordering key", orderingKey, "per_key: a JSON Pointer into the envelope; default /subject.");
+		const inFlightField = field(
+			"Max in flight",
+			inFlight,
+			"per_key and unordered: attempts at once (1-100, default 10).",
+		);
+		const batchField = h(
+			"div",
+			{},
+			field(
+				"Batch: events at most",
+				batchEvents,
+				"ordered only: send up to this many events as one JSON array. Empty: one event per request.",
+			),
+			field("Batch: longest wait (ms)", batchWait, "How long the oldest event may wait for the batch to fill."),
+		);
+		const syncOrdering = () => {
+			keyField.hidden = ordering.value !== "per_key";
+			inFlightField.hidden = ordering.value === "ordered";
+			batchField.hidden = ordering.value !== "ordered";
+		};
+		ordering.addEventListener("change", syncOrdering);
+		syncOrdering();
 		const schedule = h("input", {
 			name: "retry_schedule",
 			type: "text",
@@ -308,7 +365,15 @@ export function subscriptionsView(ctx, root) {
 					h("legend", {}, "Only from these sources (none checked: every source)"),
 					boxes.length ? boxes : h("p", { class: "muted" }, "No sources yet."),
 				),
-				field("Ordering", ordering, "ordered: one at a time, in sequence; unordered: in parallel, faster."),
+				field(
+					"Ordering",
+					ordering,
+					"ordered: one at a time, in sequence; per_key: in sequence per key (a conversation, a call), keys in parallel; unordered: in parallel, fastest.",
+				),
+				keyField,
+				inFlightField,
+				batchField,
+				field("Rate limit", rate, "Attempts per second at most, across everything. Empty: no limit."),
 				field(
 					"Retry schedule",
 					schedule,
@@ -330,13 +395,21 @@ export function subscriptionsView(ctx, root) {
 				if (retries.some((n) => !Number.isInteger(n) || n < 1))
 					throw new Error("The retry schedule is whole seconds, separated by commas.");
 				const sources = form.getAll("sources");
+				const int = (input) => (input.value === "" ? undefined : Number(input.value));
+				const mode = ordering.value;
 				const payload = {
 					url: url.value.trim(),
 					event_types: eventTypes,
-					ordering: ordering.value,
+					ordering: mode,
 					on_exhausted: exhausted.value,
 					...(description.value ? { description: description.value } : {}),
 					...(retries.length ? { retry_schedule: retries } : {}),
+					...(mode === "per_key" ? { ordering_key: orderingKey.value.trim() || "/subject" } : {}),
+					...(mode !== "ordered" && int(inFlight) !== undefined ? { max_in_flight: int(inFlight) } : {}),
+					...(int(rate) !== undefined ? { rate_limit_per_second: int(rate) } : {}),
+					...(mode === "ordered" && int(batchEvents) !== undefined
+						? { batch: { max_events: int(batchEvents), max_wait_ms: int(batchWait) ?? 0 } }
+						: {}),
 				};
 				if (sub) {
 					await ctx.api("PATCH", `/v1/subscriptions/${encodeURIComponent(sub.id)}`, {

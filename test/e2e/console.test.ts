@@ -253,7 +253,13 @@ async function drive(page: Page, f: Fixture): Promise<void> {
 	expect(await refusal.textContent()).toContain("Mailroom/9.1");
 	expect(await refusal.textContent()).toContain("x-voipbin-signature");
 	expect(await page.getByRole("heading", { name: /voipbin-main · 1 refused since/ }).count()).toBe(1);
-	await refusals.scrollIntoViewIfNeeded();
+	// The view re-renders when new data arrives, which can detach the table mid-scroll: try again then.
+	const scrolled = () =>
+		refusals.scrollIntoViewIfNeeded({ timeout: 2_000 }).then(
+			() => true,
+			() => false,
+		);
+	await expect.poll(scrolled, { timeout: 20_000 }).toBe(true);
 	await shot(page, "console-refusals.png");
 
 	await manage(page, f);
@@ -348,19 +354,29 @@ async function manage(page: Page, f: Fixture): Promise<void> {
 	await poll(() => page.locator("#status").textContent()).toContain("Retrying event #");
 	await poll(attempts, { timeout: 15_000 }).toBe(2);
 
-	// Edit its URL, ordering and retry schedule; then delete it.
+	// Edit its URL, ordering (per key, with its in-flight cap), rate limit and retry schedule; then delete it.
 	await nobody.getByRole("button", { name: "Edit…" }).click();
 	await dialog.getByLabel("URL").fill("http://127.0.0.1:9/still-nobody");
-	await dialog.getByLabel("Ordering").selectOption("unordered");
+	await dialog.getByLabel("Ordering", { exact: true }).selectOption("per_key");
+	await dialog.getByLabel("Max in flight").fill("20");
+	await dialog.getByLabel("Rate limit").fill("5");
 	await dialog.getByLabel("Retry schedule").fill("60");
 	await dialog.getByRole("button", { name: "Save subscription" }).click();
 	await poll(() => nobody.textContent()).toContain("still-nobody");
+	await poll(() => nobody.textContent()).toContain("at most 5/s");
 	const edited = await call<{ url: string; ordering: string; retry_schedule: number[] }>(
 		key,
 		"GET",
 		`/v1/subscriptions/${nobodySub?.id}`,
 	);
-	expect(edited).toMatchObject({ url: "http://127.0.0.1:9/still-nobody", ordering: "unordered", retry_schedule: [60] });
+	expect(edited).toMatchObject({
+		url: "http://127.0.0.1:9/still-nobody",
+		ordering: "per_key",
+		ordering_key: "/subject",
+		max_in_flight: 20,
+		rate_limit_per_second: 5,
+		retry_schedule: [60],
+	});
 	await nobody.getByRole("button", { name: "Delete…" }).click();
 	await dialog.getByRole("button", { name: "Delete subscription" }).click();
 	await poll(() => nobody.count()).toBe(0);
